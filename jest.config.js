@@ -1,0 +1,11 @@
+/** Tests run from TypeScript sources through ts-jest; engine and package tests use the compiled dist/ (npm test builds first). */
+module.exports = {
+  testEnvironment: "node",
+  // The provider keeps its process-wide state on globalThis on purpose (see provider/runtime.ts).
+  testEnvironmentOptions: { globalsCleanup: "off" },
+  roots: ["<rootDir>/test"],
+  testMatch: ["**/*.test.ts"],
+  transform: { "^.+\\.ts$": ["ts-jest", { tsconfig: "tsconfig.test.json" }] },
+  testTimeout: 60000,
+  maxWorkers: 2,
+};

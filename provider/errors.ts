@@ -1,0 +1,161 @@
+import { redact } from "./redact";
+
+/** What went wrong, independent of the vendor. Callers branch on the class (or `kind`), never on message text. */
+export type ErrorKind =
+  | "validation"
+  | "configuration"
+  | "authentication"
+  | "not-found"
+  | "conflict"
+  | "server"
+  | "connection"
+  | "timeout"
+  | "cancelled"
+  | "vendor-fault"
+  | "partial";
+
+/** A vendor's own fault, kept as it came: vSphere `_typeName`, Veeam HTTP status, ZStack error code. */
+export interface VendorFault {
+  type: string;
+  message?: string;
+  details?: Record<string, unknown>;
+}
+
+export interface ErrorContext {
+  /** The operation that failed, e.g. "CreateSnapshotEx_Task" or "create VmSnapshot". */
+  operation: string;
+  /** The object it was applied to, e.g. "VirtualMachine:vm-42". */
+  object?: string;
+  cause?: unknown;
+  fault?: VendorFault;
+  /** Safe to retry: the request did not take effect or is idempotent. */
+  transient?: boolean;
+}
+
+export abstract class VmAvailabilityError extends Error {
+  abstract readonly kind: ErrorKind;
+  readonly operation: string;
+  readonly object?: string;
+  readonly fault?: VendorFault;
+  readonly transient: boolean;
+
+  constructor(message: string, context: ErrorContext) {
+    super(redact(message), context.cause === undefined ? undefined : { cause: context.cause });
+    this.name = new.target.name;
+    this.operation = context.operation;
+    this.object = context.object;
+    this.fault = context.fault;
+    this.transient = context.transient ?? false;
+  }
+}
+
+/** Input that can never work; raised before any API call. `property` names the offending input or setting. */
+export class ValidationError extends VmAvailabilityError {
+  readonly kind = "validation" as const;
+  constructor(
+    message: string,
+    readonly property: string,
+    context: Partial<ErrorContext> = {},
+  ) {
+    super(message, { operation: "validate", ...context });
+  }
+}
+
+/** A connection setting is missing or malformed; the message names the stack config key and environment variable. */
+export class ConfigurationError extends VmAvailabilityError {
+  readonly kind = "configuration" as const;
+  constructor(
+    message: string,
+    readonly setting: string,
+    context: Partial<ErrorContext> = {},
+  ) {
+    super(message, { operation: "configure", ...context });
+  }
+}
+
+export class AuthenticationError extends VmAvailabilityError {
+  readonly kind = "authentication" as const;
+}
+
+export class NotFoundError extends VmAvailabilityError {
+  readonly kind = "not-found" as const;
+}
+
+/** The object is busy (another task in progress, plan in use) or in a state that forbids the operation. */
+export class ConflictError extends VmAvailabilityError {
+  readonly kind = "conflict" as const;
+}
+
+/** The server answered with an error status that is not one of the kinds above. */
+export class ServerError extends VmAvailabilityError {
+  readonly kind = "server" as const;
+  constructor(
+    message: string,
+    readonly status: number,
+    context: ErrorContext,
+  ) {
+    super(message, context);
+  }
+}
+
+/**
+ * The request failed below HTTP: refused, reset, TLS, DNS, request timeout. `requestSent` tells whether the server may
+ * have received it, which decides whether a non-idempotent call may be repeated.
+ */
+export class ConnectionError extends VmAvailabilityError {
+  readonly kind = "connection" as const;
+  constructor(
+    message: string,
+    readonly requestSent: boolean,
+    context: ErrorContext,
+  ) {
+    super(message, context);
+  }
+}
+
+/** A deadline passed. `lastState` is the last state observed before giving up. */
+export class TimeoutError extends VmAvailabilityError {
+  readonly kind = "timeout" as const;
+  constructor(
+    message: string,
+    readonly lastState: string | undefined,
+    context: ErrorContext,
+  ) {
+    super(message, context);
+  }
+}
+
+export class CancelledError extends VmAvailabilityError {
+  readonly kind = "cancelled" as const;
+}
+
+/** The vendor refused or failed the operation with its own fault (see `fault`). */
+export class VendorFaultError extends VmAvailabilityError {
+  readonly kind = "vendor-fault" as const;
+}
+
+/**
+ * Pulumi's partial-failure shape: the object exists but the operation did not finish. The engine records `id` and
+ * `properties` in state instead of forgetting the object.
+ */
+export class PartialFailureError extends VmAvailabilityError {
+  readonly kind = "partial" as const;
+  constructor(
+    message: string,
+    readonly id: string,
+    readonly properties: Record<string, unknown>,
+    readonly reasons: string[],
+    context: ErrorContext,
+  ) {
+    super(message, context);
+  }
+}
+
+export function describeObject(type: string, id: string): string {
+  return `${type}:${id}`;
+}
+
+/** The message of any thrown value, redacted. */
+export function errorMessage(error: unknown): string {
+  return redact(error instanceof Error ? error.message : String(error));
+}

@@ -1,0 +1,68 @@
+import { CancelledError, TimeoutError, VmAvailabilityError } from "../errors";
+import { isRetryable } from "./retry";
+import { backoffDelay, sleep } from "./backoff";
+
+/** What one look at the world says: finished with a value, or not yet (with a description of what was seen). */
+export type Observation<T> = { done: true; value: T } | { done: false; state: string };
+
+export interface WaitOptions<T> {
+  /** What is awaited, for messages: "VirtualMachine:vm-42 to be poweredOff". */
+  what: string;
+  operation: string;
+  object?: string;
+  /** Epoch ms. */
+  deadline: number;
+  /** One look. Throw to fail the wait; transient errors are tolerated until the deadline. */
+  observe: () => Promise<Observation<T>>;
+  initialDelayMs?: number;
+  maxDelayMs?: number;
+  signal?: AbortSignal;
+  /** Called once when the deadline passes, before the TimeoutError is thrown (e.g. to cancel a task); returns a note for the message. */
+  onTimeout?: (lastState: string | undefined) => Promise<string | undefined>;
+}
+
+/**
+ * Waits until `observe` reports done, with one deadline for the whole wait, exponential backoff with jitter between
+ * looks, abort support, and an error that names the last state seen.
+ */
+export async function waitFor<T>(options: WaitOptions<T>): Promise<T> {
+  const initial = options.initialDelayMs ?? 100;
+  const max = options.maxDelayMs ?? 5_000;
+  let lastState: string | undefined;
+  for (let attempt = 0; ; attempt += 1) {
+    if (options.signal?.aborted) {
+      throw new CancelledError(`Stopped waiting for ${options.what}: cancelled (last state: ${lastState ?? "none seen"}).`, {
+        operation: options.operation,
+        object: options.object,
+      });
+    }
+    try {
+      const observation = await options.observe();
+      if (observation.done) return observation.value;
+      lastState = observation.state;
+    } catch (error) {
+      if (!isRetryable(error, true)) throw error;
+      lastState = `unreachable (${error instanceof VmAvailabilityError ? error.message : String(error)})`;
+    }
+    const remaining = options.deadline - Date.now();
+    if (remaining <= 0) {
+      const note = options.onTimeout ? await options.onTimeout(lastState).catch(() => undefined) : undefined;
+      throw new TimeoutError(
+        `Timed out waiting for ${options.what}; last state: ${lastState ?? "none seen"}.${note ? ` ${note}` : ""}`,
+        lastState,
+        { operation: options.operation, object: options.object },
+      );
+    }
+    const delay = Math.min(backoffDelay(attempt, initial, max), remaining);
+    try {
+      await sleep(delay, options.signal);
+    } catch {
+      // aborted: reported at the top of the loop
+    }
+  }
+}
+
+/** A deadline from a timeout in seconds. */
+export function deadlineAfter(seconds: number): number {
+  return Date.now() + seconds * 1000;
+}

@@ -1,0 +1,23 @@
+/**
+ * pulumi-vm-availability: Pulumi dynamic resources that make VM availability declarative.
+ *
+ * Every resource class comes with the provider object it uses (for tests and custom wiring). Providers read their
+ * connection settings from the stack config given to `configure`, or from environment variables when called directly.
+ */
+export {
+  ValidationError,
+  ConfigurationError,
+  AuthenticationError,
+  NotFoundError,
+  ConflictError,
+  ServerError,
+  ConnectionError,
+  TimeoutError,
+  CancelledError,
+  VendorFaultError,
+  PartialFailureError,
+  VmAvailabilityError,
+} from "./errors";
+export type { ErrorKind, VendorFault } from "./errors";
+export { vsphereSettings, veeamSettings, zstackSettings } from "./config";
+export type { VsphereSettings, VeeamSettings, ZstackSettings } from "./config";

@@ -1,0 +1,99 @@
+import type * as pulumi from "@pulumi/pulumi";
+import * as config from "../../config";
+import * as errors from "../../errors";
+import * as outputs from "./jsonOutputs";
+
+/**
+ * What a resource's provider.ts implements. Inputs arrive as the engine sends them (plain JSON, `__provider` included);
+ * each method validates what it needs.
+ */
+export interface ResourceCrud {
+  check(olds: Record<string, unknown>, news: Record<string, unknown>): Promise<pulumi.dynamic.CheckResult>;
+  diff(id: string, olds: Record<string, unknown>, news: Record<string, unknown>): Promise<pulumi.dynamic.DiffResult>;
+  create(inputs: Record<string, unknown>): Promise<pulumi.dynamic.CreateResult>;
+  read(id: string, props: Record<string, unknown>): Promise<pulumi.dynamic.ReadResult>;
+  update(id: string, olds: Record<string, unknown>, news: Record<string, unknown>): Promise<pulumi.dynamic.UpdateResult>;
+  delete(id: string, props: Record<string, unknown>): Promise<void>;
+}
+
+interface ConfigSource {
+  get(key: string): string | undefined;
+}
+
+const CONFIG_KEYS = [
+  "vsphere:vsphereServer",
+  "vsphere:user",
+  "vsphere:password",
+  "vsphere:allowUnverifiedSsl",
+  "vsphere:apiRelease",
+  "vsphere:caCertificate",
+  "veeam:server",
+  "veeam:username",
+  "veeam:password",
+  "veeam:apiVersion",
+  "veeam:allowUnverifiedSsl",
+  "veeam:caCertificate",
+  "zstack:endpoint",
+  "zstack:accountName",
+  "zstack:accountPassword",
+  "zstack:allowUnverifiedSsl",
+  "zstack:caCertificate",
+];
+
+/** Reads the stack config handed to `configure`. Never throws: a throw here would leave the host's provider unconfigured for good. */
+export async function configure(request: { config: ConfigSource }): Promise<void> {
+  const values: Record<string, string | undefined> = {};
+  for (const key of CONFIG_KEYS) {
+    try {
+      values[key] = request.config.get(key);
+    } catch {
+      values[key] = undefined;
+    }
+  }
+  config.recordStackConfig(values);
+}
+
+/**
+ * Wraps a resource's CRUD into the object Pulumi serializes. It stays small on purpose: the serialized text of this
+ * object is stored in the state of every resource, and `crud` is reached through its module so an installed package is
+ * captured by `require`, not by value.
+ */
+export function dynamicProvider(crud: ResourceCrud): pulumi.dynamic.ResourceProvider {
+  return {
+    configure: (request) => configure(request),
+    check: (olds, news) => crud.check(olds, news),
+    diff: (id, olds, news) => crud.diff(id, olds, news),
+    create: async (inputs) => {
+      try {
+        const result = await crud.create(inputs);
+        return { id: result.id, outs: result.outs === undefined ? undefined : outputs.jsonOutputs(result.outs) };
+      } catch (error) {
+        throw withProviderInPartialState(error, inputs);
+      }
+    },
+    read: async (id, props) => {
+      const result = await crud.read(id, props);
+      return {
+        id: result.id,
+        props: result.props === undefined ? undefined : outputs.jsonOutputs(result.props),
+        ...(result.inputs === undefined ? {} : { inputs: outputs.jsonOutputs(result.inputs) }),
+      };
+    },
+    update: async (id, olds, news) => {
+      try {
+        const result = await crud.update(id, olds, news);
+        return { outs: result.outs === undefined ? undefined : outputs.jsonOutputs(result.outs) };
+      } catch (error) {
+        throw withProviderInPartialState(error, news);
+      }
+    },
+    delete: (id, props) => crud.delete(id, props),
+  };
+}
+
+/** A partial failure's properties become the resource's state; they must carry `__provider` or later deletes cannot run. */
+function withProviderInPartialState(error: unknown, inputs: Record<string, unknown>): unknown {
+  if (!(error instanceof errors.PartialFailureError)) return error;
+  const properties = outputs.jsonOutputs({ ...error.properties, __provider: inputs["__provider"] });
+  return Object.assign(error, { properties });
+}

@@ -1,0 +1,149 @@
+import * as http from "node:http";
+import * as https from "node:https";
+import type { AddressInfo } from "node:net";
+import { FaultInjector } from "./faultInjector";
+
+/** A parsed incoming request, as every vendor simulator sees it. */
+export interface SimRequest {
+  method: string;
+  /** Path without the query string, still percent-encoded. */
+  path: string;
+  query: URLSearchParams;
+  headers: http.IncomingHttpHeaders;
+  bodyText: string;
+}
+
+export interface SimReply {
+  status: number;
+  /** Serialized as JSON unless `rawBody` is given. `undefined` means no body. */
+  body?: unknown;
+  rawBody?: string;
+  headers?: Record<string, string>;
+}
+
+export type SimHandler = (request: SimRequest) => Promise<SimReply> | SimReply;
+
+export interface SimulatorServer {
+  name: string;
+  url: string;
+  port: number;
+  faults: FaultInjector;
+  /** Requests answered by the vendor handler (admin requests are not counted). */
+  stats: { requests: number; byRoute: Record<string, number> };
+  close(): Promise<void>;
+}
+
+export interface StartOptions {
+  name: string;
+  host?: string;
+  port?: number;
+  tls?: { key: string; cert: string };
+  /** Required in header `x-simulator-admin-token` on every `/_sim/` request. */
+  adminToken: string;
+  handler: SimHandler;
+  /** Vendor admin routes under `/_sim/`; the common ones (faults, stats) are handled here. */
+  adminHandler?: SimHandler;
+  /** Route label for request statistics, e.g. "POST VirtualMachine/PowerOnVM_Task". */
+  routeLabel?: (request: SimRequest) => string;
+}
+
+export const ADMIN_TOKEN_HEADER = "x-simulator-admin-token";
+
+/** Starts one vendor simulator on loopback (port 0 picks a free port) with fault injection and an admin API. */
+export async function startHttpServer(options: StartOptions): Promise<SimulatorServer> {
+  const faults = new FaultInjector();
+  const stats = { requests: 0, byRoute: {} as Record<string, number> };
+  const listener = (req: http.IncomingMessage, res: http.ServerResponse): void => {
+    void serve(req, res);
+  };
+  const server = options.tls ? https.createServer({ key: options.tls.key, cert: options.tls.cert }, listener) : http.createServer(listener);
+  server.keepAliveTimeout = 30_000;
+
+  async function serve(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    const chunks: Buffer[] = [];
+    for await (const chunk of req) chunks.push(chunk as Buffer);
+    const url = new URL(req.url ?? "/", "http://simulator.invalid");
+    const request: SimRequest = {
+      method: (req.method ?? "GET").toUpperCase(),
+      path: url.pathname,
+      query: url.searchParams,
+      headers: req.headers,
+      bodyText: Buffer.concat(chunks).toString("utf8"),
+    };
+    try {
+      if (request.path.startsWith("/_sim/")) {
+        if (req.headers[ADMIN_TOKEN_HEADER] !== options.adminToken) return send(res, { status: 401, body: { error: "admin token required" } });
+        return send(res, await handleAdmin(request));
+      }
+      stats.requests += 1;
+      const label = options.routeLabel ? options.routeLabel(request) : `${request.method} ${request.path}`;
+      stats.byRoute[label] = (stats.byRoute[label] ?? 0) + 1;
+      const injected = faults.next(request.path);
+      if (injected.latencyMs > 0) await delay(injected.latencyMs);
+      if (injected.action === "drop") {
+        req.socket.destroy();
+        return;
+      }
+      if (injected.action === "503") return send(res, { status: 503, rawBody: "Service Unavailable (injected)", headers: { "content-type": "text/plain" } });
+      send(res, await options.handler(request));
+    } catch (error) {
+      send(res, { status: 500, rawBody: `simulator error: ${error instanceof Error ? error.stack : String(error)}`, headers: { "content-type": "text/plain" } });
+    }
+  }
+
+  async function handleAdmin(request: SimRequest): Promise<SimReply> {
+    if (request.path === "/_sim/faults" && request.method === "POST") {
+      faults.configure(JSON.parse(request.bodyText || "{}"));
+      return { status: 200, body: faults.describe() };
+    }
+    if (request.path === "/_sim/faults" && request.method === "DELETE") {
+      faults.reset();
+      return { status: 204 };
+    }
+    if (request.path === "/_sim/stats" && request.method === "GET") return { status: 200, body: stats };
+    if (request.path === "/_sim/stats" && request.method === "DELETE") {
+      stats.requests = 0;
+      stats.byRoute = {};
+      return { status: 204 };
+    }
+    if (options.adminHandler) return options.adminHandler(request);
+    return { status: 404, body: { error: `no admin route ${request.method} ${request.path}` } };
+  }
+
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(options.port ?? 0, options.host ?? "127.0.0.1", () => resolve());
+  });
+  const address = server.address() as AddressInfo;
+  const host = address.family === "IPv6" ? `[${address.address}]` : address.address;
+  return {
+    name: options.name,
+    url: `${options.tls ? "https" : "http"}://${host}:${address.port}`,
+    port: address.port,
+    faults,
+    stats,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+function send(res: http.ServerResponse, reply: SimReply): void {
+  if (res.headersSent || res.destroyed) return;
+  const headers: Record<string, string> = { ...(reply.headers ?? {}) };
+  let payload: string | undefined;
+  if (reply.rawBody !== undefined) payload = reply.rawBody;
+  else if (reply.body !== undefined) {
+    payload = JSON.stringify(reply.body);
+    headers["content-type"] ??= "application/json";
+  }
+  if (payload !== undefined) headers["content-length"] = String(Buffer.byteLength(payload));
+  res.writeHead(reply.status, headers);
+  res.end(payload);
+}
+
+function delay(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
