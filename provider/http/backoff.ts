@@ -8,14 +8,16 @@ export function backoffDelay(attempt: number, baseMs: number, maxMs: number, ran
 export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
     if (signal?.aborted) return reject(signal.reason);
-    const timer = setTimeout(() => {
+    // Declared before use: Pulumi's closure serializer cannot capture a binding that is used before its declaration.
+    let timer: NodeJS.Timeout | undefined = undefined;
+    function onAbort(): void {
+      clearTimeout(timer);
+      reject(signal?.reason);
+    }
+    timer = setTimeout(() => {
       signal?.removeEventListener("abort", onAbort);
       resolve();
     }, ms);
-    const onAbort = (): void => {
-      clearTimeout(timer);
-      reject(signal?.reason);
-    };
     signal?.addEventListener("abort", onAbort, { once: true });
   });
 }
