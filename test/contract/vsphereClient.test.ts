@@ -11,7 +11,7 @@ import { AuthenticationError, ConfigurationError, VendorFaultError } from "../..
 
 const ORIGIN = "https://vc.example.test";
 const BASE = "/sdk/vim25/8.0.3.0";
-const moref = (type: string, value: string) => ({ _typeName: "ManagedObjectReference", type, value });
+const moref = (type: string, value: string) => ({ _typeName: "ManagedObjectReference" as const, type, value });
 const CONTENT = {
   _typeName: "ServiceContent",
   rootFolder: moref("Folder", "group-d1"),

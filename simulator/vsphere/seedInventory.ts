@@ -1,0 +1,30 @@
+/**
+ * The default inventory: one datacenter; cluster-ha (HA enabled, 3 hosts) and cluster-noha (1 host); two datastores;
+ * vm-101 app-01 (on, tools running), vm-102 app-02 (on, tools running), vm-103 db-01 (off), vm-104 legacy-01 (on, tools
+ * not running), all in the HA cluster; vm-105 batch-01 (on, non-HA cluster); vm-106 tmpl-rhel9 (a template).
+ */
+import type { VsphereWorld } from "./world";
+
+export const SEED = {
+  haClusterId: "domain-c7",
+  nonHaClusterId: "domain-c8",
+  haHostIds: ["host-10", "host-11", "host-12"],
+  nonHaHostId: "host-20",
+  datastoreIds: ["datastore-11", "datastore-12"],
+} as const;
+
+export function seedInventory(world: VsphereWorld): void {
+  world.clusters.set(SEED.haClusterId, { id: SEED.haClusterId, name: "cluster-ha", haEnabled: true, hostIds: [...SEED.haHostIds] });
+  world.clusters.set(SEED.nonHaClusterId, { id: SEED.nonHaClusterId, name: "cluster-noha", haEnabled: false, hostIds: [SEED.nonHaHostId] });
+  SEED.haHostIds.forEach((id, index) => world.hosts.set(id, { id, name: `esx-0${index + 1}.sim.local`, clusterId: SEED.haClusterId, failed: false }));
+  world.hosts.set(SEED.nonHaHostId, { id: SEED.nonHaHostId, name: "esx-20.sim.local", clusterId: SEED.nonHaClusterId, failed: false });
+  world.datastores.set("datastore-11", { id: "datastore-11", name: "vsanDatastore" });
+  world.datastores.set("datastore-12", { id: "datastore-12", name: "nfs-01" });
+
+  world.addVm({ id: "vm-101", name: "app-01", clusterId: SEED.haClusterId, hostId: "host-10", powerState: "poweredOn" });
+  world.addVm({ id: "vm-102", name: "app-02", clusterId: SEED.haClusterId, hostId: "host-11", powerState: "poweredOn" });
+  world.addVm({ id: "vm-103", name: "db-01", clusterId: SEED.haClusterId, hostId: "host-10", powerState: "poweredOff" });
+  world.addVm({ id: "vm-104", name: "legacy-01", clusterId: SEED.haClusterId, hostId: "host-12", powerState: "poweredOn", toolsInstalled: false });
+  world.addVm({ id: "vm-105", name: "batch-01", clusterId: SEED.nonHaClusterId, hostId: SEED.nonHaHostId, powerState: "poweredOn" });
+  world.addVm({ id: "vm-106", name: "tmpl-rhel9", clusterId: SEED.haClusterId, hostId: "host-11", template: true });
+}

@@ -1,0 +1,109 @@
+/** The simulator's internal state records. Wire shapes are built from them in `managedObjectProperties.ts`. */
+import type { FaultBody, PowerState } from "./faults";
+
+export interface DatacenterState {
+  id: string;
+  name: string;
+}
+
+export interface ClusterState {
+  id: string;
+  name: string;
+  haEnabled: boolean;
+  hostIds: string[];
+}
+
+export interface HostState {
+  id: string;
+  name: string;
+  clusterId: string;
+  /** A failed host is `notResponding`: nothing runs or is placed there. */
+  failed: boolean;
+}
+
+export interface DatastoreState {
+  id: string;
+  name: string;
+}
+
+export interface SnapshotState {
+  id: string;
+  vmId: string;
+  /** VirtualMachineSnapshotTree.id: unique per VM. */
+  numericId: number;
+  name: string;
+  description: string;
+  createTime: number;
+  state: PowerState;
+  quiesced: boolean;
+  parentId?: string;
+  childIds: string[];
+}
+
+export interface FtPrimaryState {
+  role: "primary";
+  secondaryIds: string[];
+}
+
+export interface FtSecondaryState {
+  role: "secondary";
+  primaryId: string;
+  enabled: boolean;
+  /** Synchronization of a powered-on secondary with its primary. */
+  sync: "starting" | "running";
+}
+
+export type GuestOperation = "shutdown" | "reboot" | "standby";
+
+export interface VmState {
+  id: string;
+  name: string;
+  uuid: string;
+  instanceUuid: string;
+  template: boolean;
+  clusterId: string;
+  hostId: string;
+  datastoreId: string;
+  guestId: string;
+  guestFullName: string;
+  powerState: PowerState;
+  toolsInstalled: boolean;
+  toolsRunning: boolean;
+  bootTime?: number;
+  suspendTime?: number;
+  createdAt: number;
+  changeVersion: number;
+  rootSnapshotIds: string[];
+  currentSnapshotId?: string;
+  nextSnapshotNumericId: number;
+  ft?: FtPrimaryState | FtSecondaryState;
+  /** Time the guest takes to act on ShutdownGuest/StandbyGuest/RebootGuest; Infinity = a hung guest. */
+  guestOperationMs?: number;
+  pendingGuestOperation?: GuestOperation;
+}
+
+export type TaskStateName = "queued" | "running" | "success" | "error";
+
+export interface TaskState {
+  id: string;
+  /** Method name, e.g. PowerOnVM_Task. */
+  name: string;
+  descriptionId: string;
+  entityType: string;
+  entityId: string;
+  entityName: string;
+  /** The VM whose task slot this task holds (one running task per VM). */
+  lockedVmId?: string;
+  state: TaskStateName;
+  cancelled: boolean;
+  cancelable: boolean;
+  progress?: number;
+  /** Already in wire form (a data object or a MoRef, which carry their `_typeName`). */
+  result?: unknown;
+  error?: FaultBody;
+  queueTime: number;
+  startTime?: number;
+  completeTime?: number;
+  eventChainId: number;
+  userName: string;
+}
