@@ -21,3 +21,6 @@ export {
 export type { ErrorKind, VendorFault } from "./errors";
 export { vsphereSettings, veeamSettings, zstackSettings } from "./config";
 export type { VsphereSettings, VeeamSettings, ZstackSettings } from "./config";
+
+export { VmInstanceRecovery, vmInstanceRecoveryProvider } from "./resources/zstack/vmInstanceRecovery/resource";
+export type { VmInstanceRecoveryArgs, VmInstanceRecoveryOutputs, VmInstanceRecoveryInputs } from "./resources/zstack/vmInstanceRecovery/args";
