@@ -41,17 +41,26 @@ export abstract class VmAvailabilityError extends Error {
 
   constructor(message: string, context: ErrorContext) {
     super(redact(message), context.cause === undefined ? undefined : { cause: context.cause });
-    this.name = new.target.name;
+    // Pulumi's closure serializer turns classes into functions and calls `Error` as a plain function, which initializes
+    // nothing on `this`: set message, cause and stack explicitly so errors keep them in a by-value serialized provider.
+    this.message = redact(message);
+    if (context.cause !== undefined) this.cause = context.cause;
+    if (!this.stack || !this.stack.includes(this.message)) Error.captureStackTrace?.(this, VmAvailabilityError);
     this.operation = context.operation;
     this.object = context.object;
     this.fault = context.fault;
     this.transient = context.transient ?? false;
+  }
+
+  override toString(): string {
+    return `${this.name}: ${this.message}`;
   }
 }
 
 /** Input that can never work; raised before any API call. `property` names the offending input or setting. */
 export class ValidationError extends VmAvailabilityError {
   readonly kind = "validation" as const;
+  override readonly name = "ValidationError";
   constructor(
     message: string,
     readonly property: string,
@@ -64,6 +73,7 @@ export class ValidationError extends VmAvailabilityError {
 /** A connection setting is missing or malformed; the message names the stack config key and environment variable. */
 export class ConfigurationError extends VmAvailabilityError {
   readonly kind = "configuration" as const;
+  override readonly name = "ConfigurationError";
   constructor(
     message: string,
     readonly setting: string,
@@ -75,20 +85,24 @@ export class ConfigurationError extends VmAvailabilityError {
 
 export class AuthenticationError extends VmAvailabilityError {
   readonly kind = "authentication" as const;
+  override readonly name = "AuthenticationError";
 }
 
 export class NotFoundError extends VmAvailabilityError {
   readonly kind = "not-found" as const;
+  override readonly name = "NotFoundError";
 }
 
 /** The object is busy (another task in progress, plan in use) or in a state that forbids the operation. */
 export class ConflictError extends VmAvailabilityError {
   readonly kind = "conflict" as const;
+  override readonly name = "ConflictError";
 }
 
 /** The server answered with an error status that is not one of the kinds above. */
 export class ServerError extends VmAvailabilityError {
   readonly kind = "server" as const;
+  override readonly name = "ServerError";
   constructor(
     message: string,
     readonly status: number,
@@ -104,6 +118,7 @@ export class ServerError extends VmAvailabilityError {
  */
 export class ConnectionError extends VmAvailabilityError {
   readonly kind = "connection" as const;
+  override readonly name = "ConnectionError";
   constructor(
     message: string,
     readonly requestSent: boolean,
@@ -116,6 +131,7 @@ export class ConnectionError extends VmAvailabilityError {
 /** A deadline passed. `lastState` is the last state observed before giving up. */
 export class TimeoutError extends VmAvailabilityError {
   readonly kind = "timeout" as const;
+  override readonly name = "TimeoutError";
   constructor(
     message: string,
     readonly lastState: string | undefined,
@@ -127,11 +143,13 @@ export class TimeoutError extends VmAvailabilityError {
 
 export class CancelledError extends VmAvailabilityError {
   readonly kind = "cancelled" as const;
+  override readonly name = "CancelledError";
 }
 
 /** The vendor refused or failed the operation with its own fault (see `fault`). */
 export class VendorFaultError extends VmAvailabilityError {
   readonly kind = "vendor-fault" as const;
+  override readonly name = "VendorFaultError";
 }
 
 /**
@@ -140,6 +158,7 @@ export class VendorFaultError extends VmAvailabilityError {
  */
 export class PartialFailureError extends VmAvailabilityError {
   readonly kind = "partial" as const;
+  override readonly name = "PartialFailureError";
   constructor(
     message: string,
     readonly id: string,
@@ -157,5 +176,18 @@ export function describeObject(type: string, id: string): string {
 
 /** The message of any thrown value, redacted. */
 export function errorMessage(error: unknown): string {
-  return redact(error instanceof Error ? error.message : String(error));
+  if (error && typeof error === "object" && typeof (error as { message?: unknown }).message === "string") return redact((error as { message: string }).message);
+  return redact(String(error));
+}
+
+/**
+ * Kind checks that do not rely on `instanceof`: a provider serialized by value rebuilds these classes as plain
+ * functions whose prototypes do not reach `Error.prototype`.
+ */
+export function isPartialFailure(error: unknown): error is PartialFailureError {
+  return hasKind(error, "partial");
+}
+
+export function hasKind(error: unknown, kind: ErrorKind): error is VmAvailabilityError {
+  return !!error && typeof error === "object" && (error as { kind?: unknown }).kind === kind;
 }

@@ -24,3 +24,6 @@ export type { VsphereSettings, VeeamSettings, ZstackSettings } from "./config";
 
 export { VmInstanceRecovery, vmInstanceRecoveryProvider } from "./resources/zstack/vmInstanceRecovery/resource";
 export type { VmInstanceRecoveryArgs, VmInstanceRecoveryOutputs, VmInstanceRecoveryInputs } from "./resources/zstack/vmInstanceRecovery/args";
+
+export { FtSecondary, ftSecondaryProvider } from "./resources/vsphere/ftSecondary/resource";
+export type { FtSecondaryArgs, FtSecondaryInputs, FtSecondaryOutputs, PowerOnOutcome } from "./resources/vsphere/ftSecondary/args";

@@ -17,8 +17,11 @@ export const RELOGIN_FAULTS = ["NotAuthenticated"];
 /** Reads a MethodFault (or a SOAP-era LocalizedMethodFault {fault, localizedMessage}) into type, message and fields. */
 export function parseMethodFault(raw: unknown): VendorFault | undefined {
   if (!raw || typeof raw !== "object") return undefined;
-  const wrapper = raw as { fault?: unknown; localizedMessage?: unknown };
-  if (wrapper.fault && typeof wrapper.fault === "object") {
+  const wrapper = raw as { _typeName?: unknown; fault?: unknown; localizedMessage?: unknown };
+  // Only a LocalizedMethodFault wraps its fault: MethodFaults such as VmConfigIncompatibleForFaultTolerance carry a
+  // `fault` field of their own (the specific issue) and must keep their own _typeName.
+  const isWrapper = wrapper._typeName === undefined || wrapper._typeName === "LocalizedMethodFault";
+  if (isWrapper && wrapper.fault && typeof wrapper.fault === "object") {
     const inner = parseMethodFault(wrapper.fault);
     if (inner && typeof wrapper.localizedMessage === "string" && wrapper.localizedMessage) return { ...inner, message: wrapper.localizedMessage };
     return inner;
@@ -32,8 +35,13 @@ export function parseMethodFault(raw: unknown): VendorFault | undefined {
   }
   const cause = parseMethodFault(body.faultCause);
   if (cause) details["faultCause"] = cause.type;
+  const nested = parseMethodFault(body["fault"]);
   const messages = (body.faultMessage ?? []).map((m) => m.message).filter((m): m is string => !!m);
-  return { type: body._typeName ?? "MethodFault", message: messages.join(" ") || describeFields(body._typeName ?? "", details) || cause?.message, details };
+  return {
+    type: body._typeName ?? "MethodFault",
+    message: messages.join(" ") || describeFields(body._typeName ?? "", details) || nested?.message || cause?.message,
+    details,
+  };
 }
 
 function describeFields(type: string, details: Record<string, unknown>): string | undefined {

@@ -252,7 +252,10 @@ function ftTask(call: MethodCall<unknown>, primary: VmState, name: string, descr
   );
 }
 
-function createSecondary(call: MethodCall<{ host?: MoRefInput; spec?: { metaDataPath?: { metaDataDatastore: MoRefInput }; secondaryVmSpec?: { vmConfig?: MoRefInput } } }>, name: string) {
+function createSecondary(
+  call: MethodCall<{ host?: MoRefInput; spec?: { metaDataPath?: { metaDataDatastore: MoRefInput }; secondaryVmSpec?: { vmConfig?: MoRefInput; disks?: { datastore: MoRefInput }[] } } }>,
+  name: string,
+) {
   const world = call.world;
   const primary = world.requireVm(call.moId);
   const precheck = () => {
@@ -266,6 +269,7 @@ function createSecondary(call: MethodCall<{ host?: MoRefInput; spec?: { metaData
     const spec = call.body.spec;
     if (spec?.metaDataPath) expectMoRef(world, spec.metaDataPath.metaDataDatastore, "Datastore", "spec.metaDataPath.metaDataDatastore");
     if (spec?.secondaryVmSpec?.vmConfig) expectMoRef(world, spec.secondaryVmSpec.vmConfig, "Datastore", "spec.secondaryVmSpec.vmConfig");
+    (spec?.secondaryVmSpec?.disks ?? []).forEach((disk, index) => expectMoRef(world, disk.datastore, "Datastore", `spec.secondaryVmSpec.disks[${index}].datastore`));
     checkSecondaryHost(world, primary, call.body.host);
   };
   return ftTask(call, primary, name, name === "CreateSecondaryVMEx_Task" ? "VirtualMachine.createSecondaryEx" : "VirtualMachine.createSecondary", true, precheck, () => {

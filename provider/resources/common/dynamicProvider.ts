@@ -93,7 +93,8 @@ export function dynamicProvider(crud: ResourceCrud): pulumi.dynamic.ResourceProv
 
 /** A partial failure's properties become the resource's state; they must carry `__provider` or later deletes cannot run. */
 function withProviderInPartialState(error: unknown, inputs: Record<string, unknown>): unknown {
-  if (!(error instanceof errors.PartialFailureError)) return error;
+  if (!errors.isPartialFailure(error)) return error;
+  // The host packs these into a protobuf Struct, which throws on undefined and leaves the gRPC call unanswered.
   const properties = outputs.jsonOutputs({ ...error.properties, __provider: inputs["__provider"] });
   return Object.assign(error, { properties });
 }

@@ -1,0 +1,295 @@
+import { MockAgent, type Dispatcher } from "undici";
+import { recordStackConfig } from "../../provider/config";
+import { setDispatcherOverride } from "../../provider/http/transport";
+import { forget } from "../../provider/runtime";
+import * as crud from "../../provider/resources/vsphere/ftSecondary/provider";
+
+/**
+ * The exact VI/JSON requests FtSecondary sends (URL, method, session header, body), answered by a small routed fake:
+ * login, RetrievePropertiesEx from a property table, `*_Task` methods answering Task MoRefs, Task.info polling (the fake
+ * refuses CreatePropertyCollector with NotSupported, so the waiter polls), and the FT query/GETs.
+ */
+
+const ORIGIN = "https://vc.example.test";
+const BASE = "/sdk/vim25/8.0.3.0";
+const SESSION = "sess-ft-1";
+const ref = (type: string, value: string) => ({ _typeName: "ManagedObjectReference", type, value });
+const str = (value: string) => ({ _typeName: "string", _value: value });
+const CONTENT = {
+  _typeName: "ServiceContent",
+  rootFolder: ref("Folder", "group-d1"),
+  propertyCollector: ref("PropertyCollector", "propertyCollector"),
+  sessionManager: ref("SessionManager", "SessionManager"),
+  about: { _typeName: "AboutInfo", name: "VMware vCenter Server", apiVersion: "8.0.3.0", version: "8.0.3" },
+};
+
+interface Seen {
+  method: string;
+  path: string;
+  headers: Record<string, string>;
+  body?: unknown;
+  rawBody?: string;
+}
+interface Answer {
+  status: number;
+  body?: unknown;
+  headers?: Record<string, string>;
+}
+
+let agent: MockAgent;
+let seen: Seen[];
+/** Property values by "Type:id" then path, as RetrievePropertiesEx returns them (val of DynamicProperty). */
+let properties: Record<string, Record<string, unknown>>;
+/** Extra routes: "METHOD /path-after-release" → answer. */
+let routes: Record<string, (call: Seen) => Answer>;
+/** Task results by task id. */
+let taskResults: Record<string, { state: "success" | "error"; result?: unknown; error?: unknown }>;
+let nextTask: number;
+
+function headersOf(raw: unknown): Record<string, string> {
+  const headers: Record<string, string> = {};
+  if (Array.isArray(raw)) for (let i = 0; i < raw.length; i += 2) headers[String(raw[i]).toLowerCase()] = String(raw[i + 1]);
+  else if (raw && typeof raw === "object") for (const [k, v] of Object.entries(raw)) headers[k.toLowerCase()] = String(v);
+  return headers;
+}
+
+function retrieve(body: { specSet: { propSet: { type: string; pathSet: string[] }[]; objectSet: { obj: { type: string; value: string } }[] }[] }): Answer {
+  const objects: unknown[] = [];
+  for (const spec of body.specSet) {
+    for (const { obj } of spec.objectSet) {
+      const table = properties[`${obj.type}:${obj.value}`];
+      if (!table) continue;
+      const paths = spec.propSet.find((set) => set.type === obj.type)?.pathSet ?? [];
+      objects.push({ _typeName: "ObjectContent", obj: ref(obj.type, obj.value), propSet: paths.filter((path) => table[path] !== undefined).map((path) => ({ _typeName: "DynamicProperty", name: path, val: table[path] })) });
+    }
+  }
+  return { status: 200, body: { _typeName: "RetrieveResult", objects } };
+}
+
+function route(call: Seen): Answer {
+  if (call.path === "/api/vcenter/system?action=hello") return { status: 200, body: { api_release: "8.0.3.0" } };
+  const rest = call.path.startsWith(BASE) ? call.path.slice(BASE.length) : call.path;
+  const key = `${call.method} ${rest}`;
+  if (routes[key]) return routes[key]!(call);
+  if (key === "GET /ServiceInstance/ServiceInstance/content") return { status: 200, body: CONTENT };
+  if (key === "POST /SessionManager/SessionManager/Login") return { status: 200, body: { _typeName: "UserSession", key: "k", userName: "admin" }, headers: { "vmware-api-session-id": SESSION } };
+  if (key === "POST /PropertyCollector/propertyCollector/CreatePropertyCollector") return { status: 500, body: { _typeName: "NotSupported" } };
+  if (key === "POST /PropertyCollector/propertyCollector/RetrievePropertiesEx") return retrieve(call.body as Parameters<typeof retrieve>[0]);
+  const task = /^GET \/Task\/([^/]+)\/info$/.exec(key);
+  if (task) {
+    const outcome = taskResults[task[1]!] ?? { state: "success" };
+    return { status: 200, body: { _typeName: "TaskInfo", key: task[1], task: ref("Task", task[1]!), state: outcome.state, cancelled: false, cancelable: false, queueTime: "2026-01-01T00:00:00Z", ...(outcome.result ? { result: outcome.result } : {}), ...(outcome.error ? { error: outcome.error } : {}) } };
+  }
+  if (/^POST \/VirtualMachine\/[^/]+\/[A-Za-z]+_Task$/.test(key)) {
+    const id = `task-${nextTask++}`;
+    return { status: 200, body: ref("Task", id) };
+  }
+  return { status: 404, body: { error: `no route ${key}` } };
+}
+
+beforeEach(() => {
+  seen = [];
+  routes = {};
+  taskResults = {};
+  nextTask = 1;
+  properties = {};
+  agent = new MockAgent();
+  agent.disableNetConnect();
+  agent
+    .get(ORIGIN)
+    .intercept({ path: () => true, method: () => true })
+    .reply((options) => {
+      const opts = options as unknown as Dispatcher.DispatchOptions;
+      const rawBody = typeof opts.body === "string" ? opts.body : undefined;
+      const call: Seen = { method: opts.method, path: opts.path, headers: headersOf(opts.headers), rawBody, body: rawBody ? JSON.parse(rawBody) : undefined };
+      seen.push(call);
+      const answer = route(call);
+      return { statusCode: answer.status, data: answer.body === undefined ? "" : JSON.stringify(answer.body), responseOptions: { headers: { "content-type": "application/json", ...(answer.headers ?? {}) } } };
+    })
+    .persist();
+  setDispatcherOverride(agent);
+  forget("vsphere.");
+  recordStackConfig({ "vsphere:vsphereServer": ORIGIN, "vsphere:user": "admin@vsphere.local", "vsphere:password": "Pa55-word" });
+});
+afterEach(async () => {
+  setDispatcherOverride(undefined);
+  await agent.close();
+});
+
+/** vm-42 (primary, on host-10) with vm-43 as its secondary once `ftOn` is called. */
+function primaryVm(options: { ftOn?: boolean; secondaryState?: string; devices?: unknown[] } = {}): void {
+  const runtime = (state: string, host: string) => ({ _typeName: "VirtualMachineRuntimeInfo", host: ref("HostSystem", host), connectionState: "connected", powerState: "poweredOn", faultToleranceState: state });
+  properties["VirtualMachine:vm-42"] = {
+    name: str("app-42"),
+    runtime: runtime(options.ftOn ? "running" : "notConfigured", "host-10"),
+    "config.hardware": { _typeName: "VirtualHardware", numCPU: 2, device: options.devices ?? [] },
+    ...(options.ftOn
+      ? { "config.ftInfo": { _typeName: "FaultTolerancePrimaryConfigInfo", role: 1, instanceUuids: ["u-42", "u-43"], configPaths: [], secondaries: [ref("VirtualMachine", "vm-43")] } }
+      : {}),
+  };
+  if (options.ftOn) properties["VirtualMachine:vm-43"] = { runtime: runtime(options.secondaryState ?? "running", "host-12") };
+}
+
+function turnFtOn(secondaryState = "running"): void {
+  primaryVm({ ftOn: true, secondaryState });
+}
+
+const secondaryOpResult = (attempted: boolean) => ({
+  _typeName: "FaultToleranceSecondaryOpResult",
+  vm: ref("VirtualMachine", "vm-43"),
+  powerOnAttempted: attempted,
+  ...(attempted ? { powerOnResult: { _typeName: "ClusterPowerOnVmResult", attempted: [{ _typeName: "ClusterAttemptedVmInfo", vm: ref("VirtualMachine", "vm-43") }] } } : {}),
+});
+
+function methodCalls(): Seen[] {
+  return seen.filter((call) => /\/VirtualMachine\/[^/]+\/[A-Za-z]+(_Task|Ex)$/.test(call.path));
+}
+
+describe("FtSecondary requests", () => {
+  it("create with placement: CreateSecondaryVMEx_Task with host and a FaultToleranceConfigSpec placing vmConfig and every VirtualDisk", async () => {
+    const disks = [
+      { _typeName: "VirtualDisk", key: 2000, controllerKey: 1000, unitNumber: 0, capacityInKB: 1048576, backing: { _typeName: "VirtualDiskFlatVer2BackingInfo", fileName: "[ds1] app/app.vmdk", diskMode: "persistent" } },
+      { _typeName: "VirtualDisk", key: 2001, controllerKey: 1000, unitNumber: 1, capacityInKB: 2048 },
+    ];
+    primaryVm({ devices: [{ _typeName: "VirtualLsiLogicController", key: 1000 }, ...disks, { _typeName: "VirtualVmxnet3", key: 4000 }] });
+    routes["POST /VirtualMachine/vm-42/CreateSecondaryVMEx_Task"] = () => {
+      taskResults["task-create"] = { state: "success", result: secondaryOpResult(true) };
+      turnFtOn();
+      return { status: 200, body: ref("Task", "task-create") };
+    };
+    const created = await crud.create({ vmId: "vm-42", host: "host-12", datastore: "datastore-3", metaDataDatastore: "datastore-4", enabled: true, timeoutSeconds: 60 });
+    const [call] = methodCalls();
+    expect(call).toMatchObject({ method: "POST", path: `${BASE}/VirtualMachine/vm-42/CreateSecondaryVMEx_Task` });
+    expect(call!.headers["vmware-api-session-id"]).toBe(SESSION);
+    expect(call!.headers["content-type"]).toBe("application/json");
+    const datastore = ref("Datastore", "datastore-3");
+    expect(call!.body).toEqual({
+      host: ref("HostSystem", "host-12"),
+      spec: {
+        _typeName: "FaultToleranceConfigSpec",
+        metaDataPath: { _typeName: "FaultToleranceMetaSpec", metaDataDatastore: ref("Datastore", "datastore-4") },
+        secondaryVmSpec: {
+          _typeName: "FaultToleranceVMConfigSpec",
+          vmConfig: datastore,
+          disks: disks.map((disk) => ({ _typeName: "FaultToleranceDiskSpec", disk, datastore })),
+        },
+      },
+    });
+    // The devices were read with the spec's property path, before the call.
+    const reads = seen.filter((s) => s.path.endsWith("/RetrievePropertiesEx")).map((s) => (s.body as { specSet: { propSet: { pathSet: string[] }[] }[] }).specSet[0]!.propSet[0]!.pathSet);
+    expect(reads).toContainEqual(["config.hardware"]);
+    expect(seen.some((s) => s.method === "GET" && s.path === `${BASE}/Task/task-create/info`)).toBe(true);
+    expect(created).toEqual({
+      id: "vm-42",
+      outs: expect.objectContaining({ vmId: "vm-42", secondaryVmId: "vm-43", secondaryHost: "host-12", placedDisks: 2, powerOnAttempted: true, powerOnOutcome: "poweredOn", instanceUuids: ["u-42", "u-43"], vmName: "app-42" }),
+    });
+  });
+
+  it("create without placement sends no body, as the spec allows; enabled:false then sends DisableSecondaryVM_Task {vm}", async () => {
+    primaryVm();
+    routes["POST /VirtualMachine/vm-42/CreateSecondaryVMEx_Task"] = () => {
+      taskResults["task-c"] = { state: "success", result: secondaryOpResult(false) };
+      turnFtOn();
+      return { status: 200, body: ref("Task", "task-c") };
+    };
+    routes["POST /VirtualMachine/vm-42/DisableSecondaryVM_Task"] = () => {
+      turnFtOn("disabled");
+      properties["VirtualMachine:vm-42"]!["runtime"] = { ...(properties["VirtualMachine:vm-42"]!["runtime"] as object), faultToleranceState: "disabled" };
+      return { status: 200, body: ref("Task", "task-d") };
+    };
+    const created = await crud.create({ vmId: "vm-42", enabled: false, timeoutSeconds: 60 });
+    const [create, disable] = methodCalls();
+    expect(create!.rawBody).toBeUndefined();
+    expect(create!.headers["content-type"]).toBeUndefined();
+    expect(disable).toMatchObject({ method: "POST", path: `${BASE}/VirtualMachine/vm-42/DisableSecondaryVM_Task`, body: { vm: ref("VirtualMachine", "vm-43") } });
+    expect(created.outs).toMatchObject({ enabled: false, faultToleranceState: "disabled", powerOnAttempted: false, powerOnOutcome: "notAttempted", placedDisks: 0 });
+  });
+
+  it("update enabling sends EnableSecondaryVM_Task {vm} on the primary (vSphere picks the host) and records its power-on result", async () => {
+    turnFtOn("disabled");
+    properties["VirtualMachine:vm-42"]!["runtime"] = { ...(properties["VirtualMachine:vm-42"]!["runtime"] as object), faultToleranceState: "disabled" };
+    routes["POST /VirtualMachine/vm-42/EnableSecondaryVM_Task"] = () => {
+      taskResults["task-e"] = { state: "success", result: secondaryOpResult(true) };
+      turnFtOn("starting");
+      return { status: 200, body: ref("Task", "task-e") };
+    };
+    const olds = { vmId: "vm-42", host: "host-12", enabled: false, timeoutSeconds: 60, faultToleranceState: "disabled", powerOnAttempted: false, powerOnOutcome: "notAttempted" };
+    const updated = await crud.update("vm-42", olds, { vmId: "vm-42", host: "host-12", enabled: true, timeoutSeconds: 60 });
+    const [enable] = methodCalls();
+    expect(enable).toMatchObject({ path: `${BASE}/VirtualMachine/vm-42/EnableSecondaryVM_Task`, body: { vm: ref("VirtualMachine", "vm-43") } });
+    expect(updated.outs).toMatchObject({ enabled: true, powerOnAttempted: true, powerOnOutcome: "poweredOn" });
+  });
+
+  it("delete sends TurnOffFaultToleranceForVM_Task without a body, and nothing when FT is already off", async () => {
+    turnFtOn();
+    routes["POST /VirtualMachine/vm-42/TurnOffFaultToleranceForVM_Task"] = () => {
+      primaryVm();
+      return { status: 200, body: ref("Task", "task-off") };
+    };
+    await crud.delete("vm-42", { vmId: "vm-42", timeoutSeconds: 60 });
+    const [turnOff] = methodCalls();
+    expect(turnOff).toMatchObject({ method: "POST", path: `${BASE}/VirtualMachine/vm-42/TurnOffFaultToleranceForVM_Task` });
+    expect(turnOff!.rawBody).toBeUndefined();
+    seen = [];
+    await crud.delete("vm-42", { vmId: "vm-42", timeoutSeconds: 60 });
+    expect(methodCalls()).toEqual([]);
+  });
+
+  it("check asks QueryFaultToleranceCompatibilityEx {forLegacyFt:false}, reads the cluster's HA setting, and keeps each fault's own type", async () => {
+    primaryVm();
+    properties["VirtualMachine:vm-42"]!["config.template"] = { _typeName: "boolean", _value: false };
+    properties["VirtualMachine:vm-42"]!["runtime.host"] = ref("HostSystem", "host-10");
+    routes["GET /HostSystem/host-10/parent"] = () => ({ status: 200, body: ref("ClusterComputeResource", "domain-c7") });
+    routes["GET /ClusterComputeResource/domain-c7/name"] = () => ({ status: 200, body: "prod" });
+    routes["GET /ClusterComputeResource/domain-c7/configurationEx"] = () => ({
+      status: 200,
+      body: { _typeName: "ClusterConfigInfoEx", dasConfig: { _typeName: "ClusterDasConfigInfo", enabled: false } },
+    });
+    routes["POST /VirtualMachine/vm-42/QueryFaultToleranceCompatibilityEx"] = () => ({
+      status: 200,
+      body: [
+        { _typeName: "NotSupported", faultMessage: [{ key: "k", message: "The virtual machine is not in a vSphere HA enabled cluster." }] },
+        { _typeName: "VmConfigIncompatibleForFaultTolerance", fault: { _typeName: "DeviceNotSupported", faultMessage: [{ key: "k2", message: "Device 'USB controller' is not supported." }] } },
+      ],
+    });
+    const result = await crud.check({}, { vmId: "vm-42" });
+    const query = seen.find((s) => s.path.endsWith("/QueryFaultToleranceCompatibilityEx"));
+    expect(query).toMatchObject({ method: "POST", body: { forLegacyFt: false } });
+    expect(query!.headers["vmware-api-session-id"]).toBe(SESSION);
+    expect(result.failures).toEqual([
+      {
+        property: "vmId",
+        reason: 'VM "app-42" (vm-42) is in cluster "prod" (domain-c7), where vSphere HA is not enabled: Fault Tolerance needs a vSphere HA-enabled cluster. Turn on vSphere HA for the cluster or move the VM.',
+      },
+      {
+        property: "vmId",
+        reason: "VM \"app-42\" (vm-42) is not compatible with Fault Tolerance: vSphere's compatibility check (QueryFaultToleranceCompatibilityEx) reports VmConfigIncompatibleForFaultTolerance: Device 'USB controller' is not supported.",
+      },
+    ]);
+  });
+
+  it("a server without the cluster's configurationEx (404) falls back to the compatibility query alone", async () => {
+    primaryVm();
+    properties["VirtualMachine:vm-42"]!["runtime.host"] = ref("HostSystem", "host-10");
+    routes["GET /HostSystem/host-10/parent"] = () => ({ status: 200, body: ref("ClusterComputeResource", "domain-c7") });
+    routes["POST /VirtualMachine/vm-42/QueryFaultToleranceCompatibilityEx"] = () => ({ status: 200, body: [] });
+    expect((await crud.check({}, { vmId: "vm-42" })).failures).toEqual([]);
+    expect(seen.some((s) => s.path.endsWith("/ClusterComputeResource/domain-c7/configurationEx"))).toBe(true);
+  });
+
+  it("a no-op preview sends no request at all", async () => {
+    expect(await crud.check({ vmId: "vm-42", host: "host-12" }, { vmId: "vm-42", host: "host-12" })).toMatchObject({ failures: [] });
+    expect(seen).toEqual([]);
+  });
+
+  it("a task that ends in a fault is reported with the VM named, after reading ftInfo back", async () => {
+    primaryVm();
+    routes["POST /VirtualMachine/vm-42/CreateSecondaryVMEx_Task"] = () => {
+      taskResults["task-x"] = { state: "error", error: { _typeName: "FaultToleranceNotLicensed", hostName: "esx-1", faultMessage: [{ key: "k", message: "Fault tolerance is not licensed." }] } };
+      return { status: 200, body: ref("Task", "task-x") };
+    };
+    const error = await crud.create({ vmId: "vm-42", enabled: true, timeoutSeconds: 60 }).catch((e: unknown) => e);
+    expect((error as { fault?: { type: string } }).fault?.type).toBe("FaultToleranceNotLicensed");
+    expect((error as Error).message).toMatch(/^Turning Fault Tolerance on for VM "app-42" \(vm-42\) failed: .*not licensed.*license that includes Fault Tolerance/);
+  });
+});
