@@ -27,3 +27,8 @@ export type { VmInstanceRecoveryArgs, VmInstanceRecoveryOutputs, VmInstanceRecov
 
 export { FtSecondary, ftSecondaryProvider } from "./resources/vsphere/ftSecondary/resource";
 export type { FtSecondaryArgs, FtSecondaryInputs, FtSecondaryOutputs, PowerOnOutcome } from "./resources/vsphere/ftSecondary/args";
+
+export { VmPowerState, vmPowerStateProvider } from "./resources/vsphere/vmPowerState/resource";
+export type { VmPowerStateArgs, VmPowerStateInputs, VmPowerStateOutputs, DeclaredPowerState } from "./resources/vsphere/vmPowerState/args";
+export { VmSnapshot, vmSnapshotProvider } from "./resources/vsphere/vmSnapshot/resource";
+export type { VmSnapshotArgs, VmSnapshotInputs, VmSnapshotOutputs } from "./resources/vsphere/vmSnapshot/args";

@@ -104,16 +104,25 @@ export async function relogin(connection: VsphereConnection, failedGeneration: n
   await connection.session.relogin;
 }
 
+/** One process-wide hook logs every open session out when the process ends on its own (the host may be killed first). */
 function logoutAtExit(connection: VsphereConnection): void {
-  process.once("beforeExit", () => {
-    void send(connection.endpoint, {
-      method: "POST",
-      path: `/sdk/vim25/${connection.release}/SessionManager/${encodeURIComponent(sessionManagerId(connection.content))}/Logout`,
-      headers: { [SESSION_HEADER]: connection.session.id },
-      operation: "Logout",
-      timeoutMs: 2_000,
-    }).catch(() => undefined);
+  const open = memo("process.vsphereOpenConnections", () => {
+    const connections = new Set<VsphereConnection>();
+    process.once("beforeExit", () => {
+      for (const each of connections) {
+        void send(each.endpoint, {
+          method: "POST",
+          path: `/sdk/vim25/${each.release}/SessionManager/${encodeURIComponent(sessionManagerId(each.content))}/Logout`,
+          headers: { [SESSION_HEADER]: each.session.id },
+          operation: "Logout",
+          timeoutMs: 2_000,
+        }).catch(() => undefined);
+      }
+      connections.clear();
+    });
+    return connections;
   });
+  open.add(connection);
 }
 
 export function isSessionExpired(error: unknown): boolean {

@@ -102,12 +102,15 @@ async function watchWithCollector(
 ): Promise<TaskInfo> {
   const ref = await ensureCollector(connection, collector);
   return new Promise<TaskInfo>((resolve, reject) => {
+    // Every binding is declared before the closures that use it: Pulumi's closure serializer treats a name used before
+    // its `const` declaration as a free variable and refuses to serialize the provider ("missing variable in closure").
     let timer: NodeJS.Timeout | undefined;
+    const state: { listener?: Listener; onAbort?: () => void } = {};
     const finish = (outcome: { info: TaskInfo } | { error: unknown }): void => {
-      if (collector.listeners.get(handle.task.value) !== listener) return;
+      if (collector.listeners.get(handle.task.value) !== state.listener) return;
       collector.listeners.delete(handle.task.value);
       if (timer) clearTimeout(timer);
-      options.signal?.removeEventListener("abort", onAbort);
+      if (state.onAbort) options.signal?.removeEventListener("abort", state.onAbort);
       if ("info" in outcome) resolve(outcome.info);
       else reject(outcome.error);
       if (collector.listeners.size === 0 && collector.looping) void cancelPendingWait(connection, collector);
@@ -120,8 +123,10 @@ async function watchWithCollector(
         finish(outcome);
       },
     };
+    state.listener = listener;
     const onAbort = (): void =>
       finish({ error: new CancelledError(`Stopped waiting for ${handle.operation} on ${handle.object}: cancelled.`, { operation: handle.operation, object: handle.object }) });
+    state.onAbort = onAbort;
     options.signal?.addEventListener("abort", onAbort, { once: true });
     timer = setTimeout(
       () => finish({ error: new TimeoutError("deadline", listener.info?.state, { operation: "wait", object: handle.object }) }),

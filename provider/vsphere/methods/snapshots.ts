@@ -5,8 +5,9 @@ import type { TaskHandle } from "../taskWaiter";
 import { startTask, vmRef } from "./startTask";
 
 /**
- * vSphere reads `%` in a snapshot name or description as the start of an escape sequence. Names here are literal
- * text, so every `%` is sent as `%25` (also one that already looks like an escape) and vCenter stores exactly what was declared.
+ * vSphere reads `%` in a snapshot NAME as the start of an escape sequence (the spec says so of the name parameter
+ * only; descriptions are plain text and are sent as they are). Names here are literal text, so every `%` is sent as
+ * `%25` (also one that already looks like an escape) and vCenter stores exactly what was declared.
  */
 export function escapeSnapshotText(text: string): string {
   return text.replace(/%/g, "%25");
@@ -22,7 +23,7 @@ export interface CreateSnapshotOptions {
 export function createSnapshotEx(connection: connections.VsphereConnection, vmId: string, options: CreateSnapshotOptions): Promise<TaskHandle> {
   return startTask(connection, vmRef(vmId), "CreateSnapshotEx_Task", {
     name: escapeSnapshotText(options.name),
-    ...(options.description === undefined ? {} : { description: escapeSnapshotText(options.description) }),
+    ...(options.description === undefined ? {} : { description: options.description }),
     memory: options.memory,
     ...(options.quiesce ? { quiesceSpec: { _typeName: "VirtualMachineGuestQuiesceSpec" } } : {}),
   });
@@ -32,7 +33,7 @@ export function createSnapshotEx(connection: connections.VsphereConnection, vmId
 export function createSnapshot(connection: connections.VsphereConnection, vmId: string, options: CreateSnapshotOptions): Promise<TaskHandle> {
   return startTask(connection, vmRef(vmId), "CreateSnapshot_Task", {
     name: escapeSnapshotText(options.name),
-    ...(options.description === undefined ? {} : { description: escapeSnapshotText(options.description) }),
+    ...(options.description === undefined ? {} : { description: options.description }),
     memory: options.memory,
     quiesce: options.quiesce,
   });
@@ -56,7 +57,7 @@ export async function renameSnapshot(connection: connections.VsphereConnection, 
     "RenameSnapshot",
     {
       ...(changes.name === undefined ? {} : { name: escapeSnapshotText(changes.name) }),
-      ...(changes.description === undefined ? {} : { description: escapeSnapshotText(changes.description) }),
+      ...(changes.description === undefined ? {} : { description: changes.description }),
     },
     // Renaming to the same values twice is harmless, so a lost answer may be retried.
     { idempotent: true },
