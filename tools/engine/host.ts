@@ -15,7 +15,7 @@ interface ProtoModules {
     credentials: { createInsecure(): unknown };
     Metadata: unknown;
   };
-  provrpc: { ResourceProviderClient: new (address: string, credentials: unknown) => Record<string, unknown> };
+  provrpc: { ResourceProviderClient: new (address: string, credentials: unknown, options?: Record<string, number>) => Record<string, unknown> };
   provproto: Record<string, new () => Message>;
   structproto: { Struct: { fromJavaScript(value: Record<string, unknown>): Struct } };
   emptyproto: { Empty: new () => Message };
@@ -59,11 +59,13 @@ export function pulumiDirFrom(projectDir: string): string {
   return path.dirname(require.resolve("@pulumi/pulumi/package.json", { paths: [projectDir] }));
 }
 
-export async function startHost(pulumiDir: string, env: NodeJS.ProcessEnv = process.env): Promise<HostProcess> {
+/** `cwd` is the stack's folder: the host resolves the serialized provider's `require`s from there, as under the CLI. */
+export async function startHost(pulumiDir: string, env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): Promise<HostProcess> {
   const started = Date.now();
   const child: ChildProcess = spawn(process.execPath, [path.join(pulumiDir, "cmd/dynamic-provider/index.js"), "127.0.0.1:1"], {
     stdio: ["ignore", "pipe", "pipe"],
     env,
+    cwd,
   });
   let stderr = "";
   child.stderr?.on("data", (chunk: Buffer) => {
@@ -75,15 +77,24 @@ export async function startHost(pulumiDir: string, env: NodeJS.ProcessEnv = proc
     child.once("exit", (code) => reject(new Error(`dynamic-provider host exited with ${code}: ${stderr}`)));
   });
   const proto = load(pulumiDir);
-  const client = new proto.provrpc.ResourceProviderClient(`127.0.0.1:${port}`, proto.grpc.credentials.createInsecure());
+  // The engine (Go gRPC) accepts large trailers; grpc-js defaults to 8 KB of metadata, too small for a partial
+  // failure's details, which carry the serialized provider.
+  const client = new proto.provrpc.ResourceProviderClient(`127.0.0.1:${port}`, proto.grpc.credentials.createInsecure(), {
+    "grpc.max_metadata_size": 16 * 1024 * 1024,
+    "grpc.max_receive_message_length": 64 * 1024 * 1024,
+  });
   const startupMs = Date.now() - started;
 
   function call<T>(method: string, request: Message): Promise<T> {
     return new Promise<T>((resolve, reject) => {
       const fn = client[method] as (req: Message, cb: (err: GrpcError | null, res: T) => void) => void;
       fn.call(client, request, (err, res) => {
-        if (err) reject(translate(err, proto));
-        else resolve(res);
+        if (!err) return resolve(res);
+        try {
+          reject(translate(err, proto));
+        } catch (decodeError) {
+          reject(new GrpcCallError(`${err.details ?? err.message} (details could not be decoded: ${String(decodeError)})`, err.code));
+        }
       });
     });
   }
