@@ -1,4 +1,4 @@
 import type { LifecycleScenario } from "./scenarios";
-import { vmInstanceRecoveryScenario } from "./scenarios";
+import { ftSecondaryScenario, vmInstanceRecoveryScenario, vmPowerStateScenario, vmSnapshotScenario } from "./scenarios";
 
-export const ALL_SCENARIOS: LifecycleScenario[] = [vmInstanceRecoveryScenario];
+export const ALL_SCENARIOS: LifecycleScenario[] = [ftSecondaryScenario, vmSnapshotScenario, vmPowerStateScenario, vmInstanceRecoveryScenario];

@@ -53,3 +53,49 @@ export const vmInstanceRecoveryScenario: LifecycleScenario = {
     inputs: (f) => ({ vmInstanceUuid: f["third"], startAfterRecovery: true }),
   },
 };
+
+function addVm(twin: OfflineTwin, name: string, powerState: "poweredOn" | "poweredOff" = "poweredOn"): string {
+  return twin.vsphere.world.addVm({ name, clusterId: "domain-c7", powerState, toolsInstalled: true, toolsRunning: powerState === "poweredOn", guestOperationMs: 50 }).id;
+}
+
+export const ftSecondaryScenario: LifecycleScenario = {
+  type: "vsphere:FtSecondary",
+  providerExport: "ftSecondaryProvider",
+  setup: async (twin) => ({ first: addVm(twin, "ft-engine-a"), second: addVm(twin, "ft-engine-b") }),
+  previewWithUnknowns: () => ({ vmId: UNKNOWN, enabled: true }),
+  create: (f) => ({ vmId: f["first"], timeoutSeconds: 60 }),
+  update: (f) => ({ vmId: f["first"], enabled: false, timeoutSeconds: 60 }),
+  replace: (f) => ({ vmId: f["second"], enabled: true, timeoutSeconds: 60 }),
+  outOfBand: async (twin, f) => {
+    twin.vsphere.world.turnOffFtOutOfBand(f["second"]!);
+  },
+  refreshShows: "refresh-delete",
+};
+
+export const vmSnapshotScenario: LifecycleScenario = {
+  type: "vsphere:VmSnapshot",
+  providerExport: "vmSnapshotProvider",
+  setup: async (twin) => ({ vm: addVm(twin, "snap-engine") }),
+  previewWithUnknowns: (f) => ({ vmId: f["vm"], name: UNKNOWN }),
+  create: (f) => ({ vmId: f["vm"], name: "pre-change 100%", description: "before the kernel upgrade" }),
+  update: (f) => ({ vmId: f["vm"], name: "pre-change 100%", description: "before the kernel upgrade (CHG-1234)" }),
+  replace: (f) => ({ vmId: f["vm"], name: "pre-change 100%", description: "before the kernel upgrade (CHG-1234)", memory: true }),
+  outOfBand: async (twin, _f, outputs) => {
+    twin.vsphere.world.deleteSnapshotOutOfBand(String(outputs["snapshotId"]));
+  },
+  refreshShows: "refresh-delete",
+};
+
+export const vmPowerStateScenario: LifecycleScenario = {
+  type: "vsphere:VmPowerState",
+  providerExport: "vmPowerStateProvider",
+  setup: async (twin) => ({ first: addVm(twin, "power-engine-a"), second: addVm(twin, "power-engine-b", "poweredOff") }),
+  previewWithUnknowns: () => ({ vmId: UNKNOWN, state: "poweredOff" }),
+  create: (f) => ({ vmId: f["first"], state: "poweredOff", guestShutdownTimeoutSeconds: 30 }),
+  update: (f) => ({ vmId: f["first"], state: "poweredOn", guestShutdownTimeoutSeconds: 30 }),
+  replace: (f) => ({ vmId: f["second"], state: "poweredOn", guestShutdownTimeoutSeconds: 30 }),
+  outOfBand: async (twin, f) => {
+    twin.vsphere.world.setPowerState(f["second"]!, "poweredOff");
+  },
+  refreshShows: "refresh-update",
+};
