@@ -18,10 +18,25 @@ interface PendingRead {
 interface BatchState {
   queue: PendingRead[];
   scheduled: boolean;
+  /** When the open batch received its first read, and its latest one (ms, monotonic). */
+  openedAt: number;
+  lastArrival: number;
+  /** When the last batch was sent and how many reads it carried: a refresh in progress keeps batches open longer. */
+  lastFlushAt: number;
+  lastFlushSize: number;
 }
 
-/** How long the first read of a batch waits for others to join it; concurrent refreshes then cost one call per batch. */
-const LINGER_MS = 3;
+/**
+ * Batching: a batch closes when no read has joined it for a quiet period, when it has been open MAX_LINGER_MS while
+ * reads keep arriving, or when it holds MAX_OBJECTS_PER_CALL objects. The quiet period is QUIET_MS for a lone read or
+ * a few concurrent ones (they pay only that), and BURST_QUIET_MS once reads come in a stream (BURST_SIZE or more, or
+ * right after a large batch): an engine refresh sends one Read per resource, spread over the time the host takes to
+ * decode them, with gaps of a few ms while the host is busy with answers.
+ */
+const QUIET_MS = 2;
+const BURST_QUIET_MS = 12;
+const BURST_SIZE = 4;
+const MAX_LINGER_MS = 60;
 const MAX_OBJECTS_PER_CALL = 1000;
 
 /**
@@ -31,20 +46,53 @@ const MAX_OBJECTS_PER_CALL = 1000;
  */
 export function readProperties(connection: connections.VsphereConnection, target: Target, paths: string[]): Promise<Record<string, unknown>> {
   const holder = connection as connections.VsphereConnection & { propertyBatch?: BatchState };
-  const batch = (holder.propertyBatch ??= { queue: [], scheduled: false });
+  const batch = (holder.propertyBatch ??= { queue: [], scheduled: false, openedAt: 0, lastArrival: 0, lastFlushAt: -Infinity, lastFlushSize: 0 });
   return new Promise((resolve, reject) => {
+    const now = performance.now();
     batch.queue.push({ target, paths, resolve, reject });
+    batch.lastArrival = now;
+    if (batch.queue.length >= MAX_OBJECTS_PER_CALL) {
+      flushBatch(connection, batch);
+      return;
+    }
     if (!batch.scheduled) {
       batch.scheduled = true;
-      setTimeout(() => {
-        batch.scheduled = false;
-        const reads = batch.queue.splice(0, batch.queue.length);
-        for (let start = 0; start < reads.length; start += MAX_OBJECTS_PER_CALL) {
-          void retrieveBatch(connection, reads.slice(start, start + MAX_OBJECTS_PER_CALL));
-        }
-      }, LINGER_MS);
+      batch.openedAt = now;
+      scheduleFlush(connection, batch, QUIET_MS);
     }
   });
+}
+
+/** Closes the batch once it has been quiet for its quiet period or open for MAX_LINGER_MS; until then looks again later. */
+function scheduleFlush(connection: connections.VsphereConnection, batch: BatchState, delayMs: number): void {
+  setTimeout(() => {
+    if (!batch.scheduled) return;
+    const now = performance.now();
+    const quietFor = now - batch.lastArrival;
+    const openFor = now - batch.openedAt;
+    const quiet = quietPeriod(batch);
+    if (quietFor >= quiet || openFor >= MAX_LINGER_MS) {
+      flushBatch(connection, batch);
+      return;
+    }
+    scheduleFlush(connection, batch, Math.min(quiet - quietFor, MAX_LINGER_MS - openFor));
+  }, Math.max(0, delayMs));
+}
+
+/** A stream of reads (this batch already has several, or the previous one was large and recent) waits longer for more. */
+function quietPeriod(batch: BatchState): number {
+  const streaming = batch.queue.length >= BURST_SIZE || (batch.lastFlushSize >= BURST_SIZE && batch.openedAt - batch.lastFlushAt < BURST_QUIET_MS);
+  return streaming ? BURST_QUIET_MS : QUIET_MS;
+}
+
+function flushBatch(connection: connections.VsphereConnection, batch: BatchState): void {
+  batch.scheduled = false;
+  const reads = batch.queue.splice(0, batch.queue.length);
+  batch.lastFlushAt = performance.now();
+  batch.lastFlushSize = reads.length;
+  for (let start = 0; start < reads.length; start += MAX_OBJECTS_PER_CALL) {
+    void retrieveBatch(connection, reads.slice(start, start + MAX_OBJECTS_PER_CALL));
+  }
 }
 
 async function retrieveBatch(connection: connections.VsphereConnection, reads: PendingRead[]): Promise<void> {

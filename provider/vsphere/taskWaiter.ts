@@ -48,6 +48,8 @@ interface Collector {
   listeners: Map<string, Listener>;
   filterCount: number;
   looping: boolean;
+  /** True while a WaitForUpdatesEx call is on the wire: only then is there a pending wait worth cancelling. */
+  inFlight?: boolean;
   /** Set when the server cannot do PropertyCollector waits: every wait polls Task.info instead. */
   unsupported?: boolean;
 }
@@ -113,7 +115,8 @@ async function watchWithCollector(
       if (state.onAbort) options.signal?.removeEventListener("abort", state.onAbort);
       if ("info" in outcome) resolve(outcome.info);
       else reject(outcome.error);
-      if (collector.listeners.size === 0 && collector.looping) void cancelPendingWait(connection, collector);
+      // Only a long poll still on the wire needs cancelling; when the last task finished through an answer, the loop ends by itself.
+      if (collector.listeners.size === 0 && collector.looping && collector.inFlight) void cancelPendingWait(connection, collector);
     };
     const listener: Listener = {
       handle,
@@ -140,7 +143,7 @@ async function watchWithCollector(
       {
         spec: {
           _typeName: "PropertyFilterSpec",
-          propSet: [{ _typeName: "PropertySpec", type: "Task", pathSet: ["info"] }],
+          propSet: [{ _typeName: "PropertySpec", type: "Task", pathSet: ["info.state", "info.error", "info.result"] }],
           objectSet: [{ _typeName: "ObjectSpec", obj: handle.task, skip: false }],
         },
         partialUpdates: false,
@@ -186,13 +189,16 @@ function runLoop(connection: connections.VsphereConnection, collector: Collector
     try {
       while (collector.listeners.size > 0 && collector.ref) {
         try {
+          collector.inFlight = true;
           const raw = await invokeMethod(
             connection,
             collector.ref,
             "WaitForUpdatesEx",
             { version: collector.version, options: { _typeName: "WaitOptions", maxWaitSeconds: MAX_WAIT_SECONDS } },
             { idempotent: true, timeoutMs: (MAX_WAIT_SECONDS + 30) * 1000 },
-          );
+          ).finally(() => {
+            collector.inFlight = false;
+          });
           failures = 0;
           if (raw !== undefined && raw !== null) dispatch(collector, parseAnswer(vimSchemas().UpdateSet, raw, { operation: "WaitForUpdatesEx" }));
         } catch (error) {
@@ -227,7 +233,8 @@ function dispatch(collector: Collector, updates: { version: string; filterSet?: 
     for (const update of filter.objectSet ?? []) {
       const listener = collector.listeners.get(update.obj.value);
       if (!listener) continue;
-      const merged: Record<string, unknown> = { ...(listener.info ?? {}) };
+      // key and task come from the handle, so a server that reports only some info.* paths still yields a TaskInfo.
+      const merged: Record<string, unknown> = { key: listener.handle.task.value, task: listener.handle.task, ...(listener.info ?? {}) };
       for (const change of update.changeSet ?? []) {
         const value = unbox(change.val);
         if (change.name === "info") Object.assign(merged, value && typeof value === "object" ? value : {});

@@ -179,10 +179,27 @@ describe("VI/JSON requests", () => {
       reason: { _typeName: "TaskReasonUser", userName: "u" },
       ...extra,
     });
-    const update = (version: string, taskInfo: unknown) => ({
+    // With pathSet info.state/info.error/info.result, vSphere reports each path as its own change (enums and Any boxed).
+    const update = (version: string, taskInfo: { state: string; result?: unknown }) => ({
       _typeName: "UpdateSet",
       version,
-      filterSet: [{ _typeName: "PropertyFilterUpdate", filter: moref("PropertyFilter", "session[1]f1"), objectSet: [{ _typeName: "ObjectUpdate", kind: version === "1" ? "enter" : "modify", obj: moref("Task", "task-7"), changeSet: [{ _typeName: "PropertyChange", name: "info", op: "assign", val: taskInfo }] }] }],
+      filterSet: [
+        {
+          _typeName: "PropertyFilterUpdate",
+          filter: moref("PropertyFilter", "session[1]f1"),
+          objectSet: [
+            {
+              _typeName: "ObjectUpdate",
+              kind: version === "1" ? "enter" : "modify",
+              obj: moref("Task", "task-7"),
+              changeSet: [
+                { _typeName: "PropertyChange", name: "info.state", op: "assign", val: { _typeName: "TaskInfoState", _value: taskInfo.state } },
+                ...(taskInfo.result === undefined ? [] : [{ _typeName: "PropertyChange", name: "info.result", op: "assign", val: taskInfo.result }]),
+              ],
+            },
+          ],
+        },
+      ],
     });
     intercept("POST", `${BASE}/PropertyCollector/session%5B1%5Dpc/WaitForUpdatesEx`, 200, update("1", info("running", { progress: 40 })));
     intercept("POST", `${BASE}/PropertyCollector/session%5B1%5Dpc/WaitForUpdatesEx`, 200, update("2", info("success", { result: { _typeName: "boolean", _value: true } })));
@@ -193,7 +210,7 @@ describe("VI/JSON requests", () => {
     expect(calls[1]!.body).toEqual({
       spec: {
         _typeName: "PropertyFilterSpec",
-        propSet: [{ _typeName: "PropertySpec", type: "Task", pathSet: ["info"] }],
+        propSet: [{ _typeName: "PropertySpec", type: "Task", pathSet: ["info.state", "info.error", "info.result"] }],
         objectSet: [{ _typeName: "ObjectSpec", obj: moref("Task", "task-7"), skip: false }],
       },
       partialUpdates: false,
