@@ -32,3 +32,6 @@ export { VmPowerState, vmPowerStateProvider } from "./resources/vsphere/vmPowerS
 export type { VmPowerStateArgs, VmPowerStateInputs, VmPowerStateOutputs, DeclaredPowerState } from "./resources/vsphere/vmPowerState/args";
 export { VmSnapshot, vmSnapshotProvider } from "./resources/vsphere/vmSnapshot/resource";
 export type { VmSnapshotArgs, VmSnapshotInputs, VmSnapshotOutputs } from "./resources/vsphere/vmSnapshot/args";
+
+export { FailoverPlanRun, failoverPlanRunProvider } from "./resources/veeam/failoverPlanRun/resource";
+export type { FailoverPlanRunArgs, FailoverPlanRunOutputs, RunResult as FailoverRunResult } from "./resources/veeam/failoverPlanRun/args";
