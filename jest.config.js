@@ -6,6 +6,8 @@ module.exports = {
   roots: ["<rootDir>/test"],
   testMatch: ["**/*.test.ts"],
   transform: { "^.+\\.ts$": ["ts-jest", { tsconfig: "tsconfig.test.json" }] },
+  // Examples import the package by name, as users do; in tests that name is the source.
+  moduleNameMapper: { "^pulumi-vm-availability$": "<rootDir>/provider/index.ts" },
   testTimeout: 60000,
   maxWorkers: 2,
 };

@@ -1,4 +1,4 @@
 import type { LifecycleScenario } from "./scenarios";
-import { ftSecondaryScenario, vmInstanceRecoveryScenario, vmPowerStateScenario, vmSnapshotScenario } from "./scenarios";
+import { failoverPlanRunScenario, ftSecondaryScenario, vmInstanceRecoveryScenario, vmPowerStateScenario, vmSnapshotScenario } from "./scenarios";
 
-export const ALL_SCENARIOS: LifecycleScenario[] = [ftSecondaryScenario, vmSnapshotScenario, vmPowerStateScenario, vmInstanceRecoveryScenario];
+export const ALL_SCENARIOS: LifecycleScenario[] = [ftSecondaryScenario, vmSnapshotScenario, vmPowerStateScenario, failoverPlanRunScenario, vmInstanceRecoveryScenario];

@@ -202,7 +202,7 @@ export class EngineSimulation {
       if (!deleteFirst && step.op === "replace") await this.delete(old);
       return { ...step, replaces };
     }
-    if (preview) return { resource: resource.name, type: resource.type, op: "update", changed: changed.length > 0 ? changed : ["(drift)"] };
+    if (preview) return { resource: resource.name, type: resource.type, op: "update", changed: changed.length > 0 ? changed : ["(drift found by refresh)"] };
     const update = this.message("UpdateRequest");
     update["setId"]!(old.id as never);
     update["setUrn"]!(urn as never);
@@ -213,7 +213,7 @@ export class EngineSimulation {
       const updated = await this.host.call<Message>("update", update);
       old.outputs = markSecrets(toJs(updated["getProperties"]!()), resource.secretInputs ?? []);
       old.inputs = inputs;
-      return { resource: resource.name, type: resource.type, op: "update", changed: changed.length > 0 ? changed : ["(drift)"] };
+      return { resource: resource.name, type: resource.type, op: "update", changed: changed.length > 0 ? changed : ["(drift found by refresh)"] };
     } catch (error) {
       if (error instanceof GrpcCallError && error.initFailure) {
         old.outputs = error.initFailure.properties;

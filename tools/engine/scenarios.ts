@@ -99,3 +99,28 @@ export const vmPowerStateScenario: LifecycleScenario = {
   },
   refreshShows: "refresh-update",
 };
+
+export const failoverPlanRunScenario: LifecycleScenario = {
+  type: "veeam:FailoverPlanRun",
+  providerExport: "failoverPlanRunProvider",
+  setup: async (twin) => {
+    const drill = twin.veeam.world.addPlan({ name: "Engine-Drill", runDurationMs: 50 });
+    const failing = twin.veeam.world.addPlan({ name: "Engine-Failing", runDurationMs: 50, nextOutcome: "error" });
+    return { plan: drill.id, failing: failing.id };
+  },
+  previewWithUnknowns: () => ({ planId: UNKNOWN }),
+  create: (f) => ({ planId: f["plan"], triggers: { drill: "2026-11" } }),
+  update: (f) => ({ planId: f["plan"], triggers: { drill: "2026-11" }, undoOnDelete: true, timeoutSeconds: 900 }),
+  replace: (f) => ({ planId: f["plan"], triggers: { drill: "2026-12" }, undoOnDelete: true, timeoutSeconds: 900 }),
+  outOfBand: async (twin, f) => {
+    const plan = twin.veeam.world.plan(f["plan"]!);
+    if (!plan) throw new Error("the drill plan vanished from the twin");
+    twin.veeam.world.startUndo(plan, 0);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  },
+  refreshShows: "refresh-delete",
+  partialFailure: {
+    arrange: async () => undefined,
+    inputs: (f) => ({ planId: f["failing"] }),
+  },
+};

@@ -1,0 +1,23 @@
+import { execFileSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import type { DeclaredResource } from "./engine";
+
+/**
+ * The resources a Pulumi program declares, found by running it (see programRunner.ts) from a stack folder where the
+ * package is installed, so that its providers are serialized exactly as in a user's stack.
+ */
+export function declaredProgram(repo: string, stackDir: string, programDir: string, project: string, config: Record<string, string>): DeclaredResource[] {
+  const runner = path.join(stackDir, "program-runner.js");
+  if (!fs.existsSync(runner)) fs.copyFileSync(path.join(repo, "dist", "tools", "engine", "programRunner.js"), runner);
+  const copy = path.join(stackDir, "programs", path.basename(programDir));
+  fs.mkdirSync(copy, { recursive: true });
+  for (const file of ["index.ts", "tsconfig.json"]) if (fs.existsSync(path.join(programDir, file))) fs.copyFileSync(path.join(programDir, file), path.join(copy, file));
+  const output = execFileSync(process.execPath, [runner, copy, project, JSON.stringify(config)], { cwd: stackDir, encoding: "utf8", maxBuffer: 64 * 1024 * 1024 });
+  const registered = JSON.parse(output) as { type: string; name: string; inputs: Record<string, unknown> }[];
+  return registered.map(({ type, name, inputs }) => {
+    const { __provider: provider, ...rest } = inputs;
+    if (typeof provider !== "string" || !type.startsWith("pulumi-nodejs:dynamic/")) throw new Error(`${name} (${type}) is not a dynamic resource of this package`);
+    return { name, type: type.slice("pulumi-nodejs:dynamic/".length), provider, inputs: rest };
+  });
+}

@@ -1,0 +1,53 @@
+/**
+ * Runs a Pulumi TypeScript program the way the nodejs language host does (ts-node, the program's own folder), but with
+ * `pulumi.runtime.setMocks` in place of an engine, and prints the resources it registered as JSON: type, name and
+ * inputs, `__provider` included (serialized here, by the SDK, from the installed package).
+ *
+ * Usage (cwd = a stack folder with the package installed): node programRunner.js <program dir> <project> <config JSON>
+ */
+import * as path from "node:path";
+
+interface Registration {
+  type: string;
+  name: string;
+  inputs: Record<string, unknown>;
+}
+
+async function main(): Promise<void> {
+  const [programDir, project, configJson] = process.argv.slice(2);
+  if (!programDir || !project) throw new Error("usage: programRunner <program dir> <project> [config JSON]");
+  const fromStack = (request: string): string => require.resolve(request, { paths: [process.cwd()] });
+  (require(fromStack("ts-node")) as { register(options: object): void }).register({
+    transpileOnly: true,
+    dir: programDir,
+    compilerOptions: { module: "commonjs", target: "ES2020", esModuleInterop: true },
+  });
+  const pulumi = require(fromStack("@pulumi/pulumi")) as typeof import("@pulumi/pulumi");
+  const registered: Registration[] = [];
+  pulumi.runtime.setMocks(
+    {
+      newResource: (args) => {
+        registered.push({ type: args.type, name: args.name, inputs: args.inputs as Record<string, unknown> });
+        return { id: `${args.name}-id`, state: args.inputs };
+      },
+      call: () => ({}),
+    },
+    project,
+    "dev",
+    false,
+  );
+  const config = JSON.parse(configJson ?? "{}") as Record<string, string>;
+  pulumi.runtime.setAllConfig(Object.fromEntries(Object.entries(config).map(([key, value]) => [key.includes(":") ? key : `${project}:${key}`, value])));
+  require(path.resolve(programDir));
+  for (let stable = 0, last = -1; stable < 10; ) {
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    stable = registered.length === last ? stable + 1 : 0;
+    last = registered.length;
+  }
+  process.stdout.write(JSON.stringify(registered));
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`${error instanceof Error ? error.stack : String(error)}\n`);
+  process.exit(1);
+});
