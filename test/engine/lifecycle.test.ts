@@ -100,7 +100,8 @@ describe.each(ALL_SCENARIOS.map((scenario) => [scenario.type, scenario] as const
   });
 
   const partial = scenario.partialFailure;
-  (partial ? it : it.skip)("records a create that failed after making something as a partial failure with its id", async () => {
+  // VmSnapshot and VmPowerState have no arrangeable half-made state in the twin (see their integration tests).
+  if (partial) it("records a create that failed after making something as a partial failure with its id", async () => {
     await partial!.arrange(twin, fixture);
     const step = only(await engine.up(declare(partial!.inputs(fixture))));
     expect(step).toMatchObject({ op: "failed", partialId: expect.any(String) });

@@ -61,7 +61,7 @@ function addVm(twin: OfflineTwin, name: string, powerState: "poweredOn" | "power
 export const ftSecondaryScenario: LifecycleScenario = {
   type: "vsphere:FtSecondary",
   providerExport: "ftSecondaryProvider",
-  setup: async (twin) => ({ first: addVm(twin, "ft-engine-a"), second: addVm(twin, "ft-engine-b") }),
+  setup: async (twin) => ({ first: addVm(twin, "ft-engine-a"), second: addVm(twin, "ft-engine-b"), third: addVm(twin, "ft-engine-c") }),
   previewWithUnknowns: () => ({ vmId: UNKNOWN, enabled: true }),
   create: (f) => ({ vmId: f["first"], timeoutSeconds: 60 }),
   update: (f) => ({ vmId: f["first"], enabled: false, timeoutSeconds: 60 }),
@@ -70,6 +70,13 @@ export const ftSecondaryScenario: LifecycleScenario = {
     twin.vsphere.world.turnOffFtOutOfBand(f["second"]!);
   },
   refreshShows: "refresh-delete",
+  // The secondary is made, then disabling it (enabled: false) fails: the secondary exists and must be recorded.
+  partialFailure: {
+    arrange: async (twin, f) => {
+      twin.vsphere.world.failNextTask("InvalidState", { vmId: f["third"], method: "DisableSecondaryVM_Task" });
+    },
+    inputs: (f) => ({ vmId: f["third"], enabled: false, timeoutSeconds: 60 }),
+  },
 };
 
 export const vmSnapshotScenario: LifecycleScenario = {
