@@ -11,6 +11,11 @@ function flag(name: string): string | undefined {
   return index >= 0 ? process.argv[index + 1] : undefined;
 }
 
+/** POSIX shell single-quoting, so values such as `VRO\\automation` survive copy and paste. */
+function quote(value: string): string {
+  return `'${value.replace(/'/g, `'\\''`)}'`;
+}
+
 async function main(): Promise<void> {
   const base = flag("port-base") ? Number(flag("port-base")) : undefined;
   if (base !== undefined && (!Number.isInteger(base) || base < 1 || base > 65533)) throw new Error("--port-base must be a port number between 1 and 65533");
@@ -23,18 +28,18 @@ async function main(): Promise<void> {
   const lines = [
     "Offline twin running (Ctrl-C to stop). Point a stack at it with:",
     "",
-    `  pulumi config set vsphere:vsphereServer ${twin.vsphere.url}`,
-    `  pulumi config set vsphere:user ${twin.vsphere.username}`,
-    `  pulumi config set --secret vsphere:password ${twin.vsphere.password}`,
-    `  pulumi config set veeam:server ${twin.veeam.url}`,
-    `  pulumi config set veeam:username ${twin.veeam.username}`,
-    `  pulumi config set --secret veeam:password ${twin.veeam.password}`,
-    `  pulumi config set zstack:endpoint ${twin.zstack.url}`,
-    `  pulumi config set zstack:accountName ${twin.zstack.accountName}`,
-    `  pulumi config set --secret zstack:accountPassword ${twin.zstack.password}`,
+    `  pulumi config set vsphere:vsphereServer ${quote(twin.vsphere.url)}`,
+    `  pulumi config set vsphere:user ${quote(twin.vsphere.username)}`,
+    `  pulumi config set --secret vsphere:password ${quote(twin.vsphere.password)}`,
+    `  pulumi config set veeam:server ${quote(twin.veeam.url)}`,
+    `  pulumi config set veeam:username ${quote(twin.veeam.username)}`,
+    `  pulumi config set --secret veeam:password ${quote(twin.veeam.password)}`,
+    `  pulumi config set zstack:endpoint ${quote(twin.zstack.url)}`,
+    `  pulumi config set zstack:accountName ${quote(twin.zstack.accountName)}`,
+    `  pulumi config set --secret zstack:accountPassword ${quote(twin.zstack.password)}`,
     "",
     "or export:",
-    ...Object.entries(twin.environment).map(([key, value]) => `  export ${key}='${value}'`),
+    ...Object.entries(twin.environment).map(([key, value]) => `  export ${key}=${quote(value)}`),
     "",
     `Admin API (out-of-band changes, fault injection): header x-simulator-admin-token: ${twin.adminToken}`,
     `  e.g. curl -X POST -H 'x-simulator-admin-token: ${twin.adminToken}' ${twin.vsphere.url}/_sim/faults -d '{"fail503":3}'`,
