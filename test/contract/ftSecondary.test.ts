@@ -1,8 +1,5 @@
-import { MockAgent, type Dispatcher } from "undici";
-import { recordStackConfig } from "../../provider/config";
-import { setDispatcherOverride } from "../../provider/http/transport";
-import { forget } from "../../provider/runtime";
 import * as crud from "../../provider/resources/vsphere/ftSecondary/provider";
+import { BASE, CONTENT, HELLO, RELEASE, boxed, moref as ref, useVsphereMock, type Answer, type Seen } from "./support/vsphereMock";
 
 /**
  * The exact VI/JSON requests FtSecondary sends (URL, method, session header, body), answered by a small routed fake:
@@ -10,34 +7,12 @@ import * as crud from "../../provider/resources/vsphere/ftSecondary/provider";
  * refuses CreatePropertyCollector with NotSupported, so the waiter polls), and the FT query/GETs.
  */
 
-const ORIGIN = "https://vc.example.test";
-const BASE = "/sdk/vim25/8.0.3.0";
 const SESSION = "sess-ft-1";
-const ref = (type: string, value: string) => ({ _typeName: "ManagedObjectReference", type, value });
-const str = (value: string) => ({ _typeName: "string", _value: value });
-const CONTENT = {
-  _typeName: "ServiceContent",
-  rootFolder: ref("Folder", "group-d1"),
-  propertyCollector: ref("PropertyCollector", "propertyCollector"),
-  sessionManager: ref("SessionManager", "SessionManager"),
-  about: { _typeName: "AboutInfo", name: "VMware vCenter Server", apiVersion: "8.0.3.0", version: "8.0.3" },
-};
+const str = (value: string) => boxed("string", value);
 
-interface Seen {
-  method: string;
-  path: string;
-  headers: Record<string, string>;
-  body?: unknown;
-  rawBody?: string;
-}
-interface Answer {
-  status: number;
-  body?: unknown;
-  headers?: Record<string, string>;
-}
+const mock = useVsphereMock();
+const { seen } = mock;
 
-let agent: MockAgent;
-let seen: Seen[];
 /** Property values by "Type:id" then path, as RetrievePropertiesEx returns them (val of DynamicProperty). */
 let properties: Record<string, Record<string, unknown>>;
 /** Extra routes: "METHOD /path-after-release" → answer. */
@@ -45,13 +20,6 @@ let routes: Record<string, (call: Seen) => Answer>;
 /** Task results by task id. */
 let taskResults: Record<string, { state: "success" | "error"; result?: unknown; error?: unknown }>;
 let nextTask: number;
-
-function headersOf(raw: unknown): Record<string, string> {
-  const headers: Record<string, string> = {};
-  if (Array.isArray(raw)) for (let i = 0; i < raw.length; i += 2) headers[String(raw[i]).toLowerCase()] = String(raw[i + 1]);
-  else if (raw && typeof raw === "object") for (const [k, v] of Object.entries(raw)) headers[k.toLowerCase()] = String(v);
-  return headers;
-}
 
 function retrieve(body: { specSet: { propSet: { type: string; pathSet: string[] }[]; objectSet: { obj: { type: string; value: string } }[] }[] }): Answer {
   const objects: unknown[] = [];
@@ -67,7 +35,7 @@ function retrieve(body: { specSet: { propSet: { type: string; pathSet: string[] 
 }
 
 function route(call: Seen): Answer {
-  if (call.path === "/api/vcenter/system?action=hello") return { status: 200, body: { api_release: "8.0.3.0" } };
+  if (call.path === HELLO) return { status: 200, body: { api_release: RELEASE } };
   const rest = call.path.startsWith(BASE) ? call.path.slice(BASE.length) : call.path;
   const key = `${call.method} ${rest}`;
   if (routes[key]) return routes[key]!(call);
@@ -88,32 +56,11 @@ function route(call: Seen): Answer {
 }
 
 beforeEach(() => {
-  seen = [];
   routes = {};
   taskResults = {};
   nextTask = 1;
   properties = {};
-  agent = new MockAgent();
-  agent.disableNetConnect();
-  agent
-    .get(ORIGIN)
-    .intercept({ path: () => true, method: () => true })
-    .reply((options) => {
-      const opts = options as unknown as Dispatcher.DispatchOptions;
-      const rawBody = typeof opts.body === "string" ? opts.body : undefined;
-      const call: Seen = { method: opts.method, path: opts.path, headers: headersOf(opts.headers), rawBody, body: rawBody ? JSON.parse(rawBody) : undefined };
-      seen.push(call);
-      const answer = route(call);
-      return { statusCode: answer.status, data: answer.body === undefined ? "" : JSON.stringify(answer.body), responseOptions: { headers: { "content-type": "application/json", ...(answer.headers ?? {}) } } };
-    })
-    .persist();
-  setDispatcherOverride(agent);
-  forget("vsphere.");
-  recordStackConfig({ "vsphere:vsphereServer": ORIGIN, "vsphere:user": "admin@vsphere.local", "vsphere:password": "Pa55-word" });
-});
-afterEach(async () => {
-  setDispatcherOverride(undefined);
-  await agent.close();
+  mock.routeAll(route);
 });
 
 /** vm-42 (primary, on host-10) with vm-43 as its secondary once `ftOn` is called. */
@@ -230,7 +177,7 @@ describe("FtSecondary requests", () => {
     const [turnOff] = methodCalls();
     expect(turnOff).toMatchObject({ method: "POST", path: `${BASE}/VirtualMachine/vm-42/TurnOffFaultToleranceForVM_Task` });
     expect(turnOff!.rawBody).toBeUndefined();
-    seen = [];
+    seen.length = 0;
     await crud.delete("vm-42", { vmId: "vm-42", timeoutSeconds: 60 });
     expect(methodCalls()).toEqual([]);
   });

@@ -1,71 +1,12 @@
-import { MockAgent, type Dispatcher } from "undici";
-import { recordStackConfig } from "../../provider/config";
-import { setDispatcherOverride } from "../../provider/http/transport";
-import { forget } from "../../provider/runtime";
 import { connect } from "../../provider/vsphere/connection";
 import { getProperty } from "../../provider/vsphere/invoke";
 import { powerOnVm } from "../../provider/vsphere/methods/power";
 import { waitForTask } from "../../provider/vsphere/taskWaiter";
 import { readProperties } from "../../provider/vsphere/properties";
 import { AuthenticationError, ConfigurationError, VendorFaultError } from "../../provider/errors";
+import { BASE, CONTENT, ORIGIN, moref, useVsphereMock } from "./support/vsphereMock";
 
-const ORIGIN = "https://vc.example.test";
-const BASE = "/sdk/vim25/8.0.3.0";
-const moref = (type: string, value: string) => ({ _typeName: "ManagedObjectReference" as const, type, value });
-const CONTENT = {
-  _typeName: "ServiceContent",
-  rootFolder: moref("Folder", "group-d1"),
-  propertyCollector: moref("PropertyCollector", "propertyCollector"),
-  sessionManager: moref("SessionManager", "SessionManager"),
-  about: { _typeName: "AboutInfo", name: "VMware vCenter Server", apiVersion: "8.0.3.0", version: "8.0.3" },
-};
-
-interface Seen {
-  method: string;
-  path: string;
-  headers: Record<string, string>;
-  body?: unknown;
-}
-
-let agent: MockAgent;
-let seen: Seen[];
-
-function record(options: Dispatcher.DispatchOptions): void {
-  const headers: Record<string, string> = {};
-  const raw = options.headers as Record<string, string> | string[] | undefined;
-  if (Array.isArray(raw)) for (let i = 0; i < raw.length; i += 2) headers[String(raw[i]).toLowerCase()] = String(raw[i + 1]);
-  else if (raw) for (const [k, v] of Object.entries(raw)) headers[k.toLowerCase()] = String(v);
-  seen.push({ method: options.method, path: options.path, headers, body: typeof options.body === "string" ? JSON.parse(options.body) : undefined });
-}
-
-function intercept(method: string, path: string, status: number, body: unknown, headers: Record<string, string> = {}): void {
-  agent
-    .get(ORIGIN)
-    .intercept({ method, path })
-    .reply(status, (options) => {
-      record(options as Dispatcher.DispatchOptions);
-      return body === undefined ? "" : JSON.stringify(body);
-    }, { headers: { "content-type": "application/json", ...headers } });
-}
-
-function loginSequence(sessionId = "sess-0001"): void {
-  intercept("POST", "/api/vcenter/system?action=hello", 200, { api_release: "8.0.3.0" });
-  intercept("GET", `${BASE}/ServiceInstance/ServiceInstance/content`, 200, CONTENT);
-  intercept("POST", `${BASE}/SessionManager/SessionManager/Login`, 200, { _typeName: "UserSession", key: "k", userName: "admin@vsphere.local" }, { "vmware-api-session-id": sessionId });
-}
-
-beforeEach(() => {
-  seen = [];
-  agent = new MockAgent();
-  agent.disableNetConnect();
-  setDispatcherOverride(agent);
-  forget("vsphere.");
-  recordStackConfig({ "vsphere:vsphereServer": ORIGIN, "vsphere:user": "admin@vsphere.local", "vsphere:password": "Pa55-word" });
-});
-afterEach(async () => {
-  setDispatcherOverride(undefined);
-  await agent.close();
-});
+const { seen, intercept, loginSequence } = useVsphereMock();
 
 describe("VI/JSON requests", () => {
   it("negotiates the release, reads ServiceContent without a session and logs in with the spec's body", async () => {

@@ -1,6 +1,4 @@
-import { recordStackConfig } from "../../provider/config";
 import { ConflictError, NotFoundError, PartialFailureError, TimeoutError, VendorFaultError } from "../../provider/errors";
-import { forget } from "../../provider/runtime";
 import { connect } from "../../provider/vsphere/connection";
 import * as ftMethods from "../../provider/vsphere/methods/faultTolerance";
 import { powerOffVm } from "../../provider/vsphere/methods/power";
@@ -8,40 +6,31 @@ import { createSnapshotEx } from "../../provider/vsphere/methods/snapshots";
 import { startTask, vmRef } from "../../provider/vsphere/methods/startTask";
 import { waitForTask } from "../../provider/vsphere/taskWaiter";
 import * as crud from "../../provider/resources/vsphere/ftSecondary/provider";
-import { startVsphereSimulator, type VsphereSimulator } from "../../simulator/vsphere";
+import { useVsphereTwin } from "./support/vsphereTwin";
 
-let sim: VsphereSimulator;
-
-beforeAll(async () => {
-  sim = await startVsphereSimulator({ taskDurationMs: 40, ftSyncMs: 60 });
-});
-afterAll(async () => {
-  await sim.close();
-});
+const twin = useVsphereTwin({ taskDurationMs: 40, ftSyncMs: 60 });
 beforeEach(() => {
-  forget("vsphere.");
-  recordStackConfig({ "vsphere:vsphereServer": sim.url, "vsphere:user": sim.username, "vsphere:password": sim.password });
-  sim.server.faults.reset();
-  sim.world.setPreconditionFaultDelivery("response");
+  twin.sim.server.faults.reset();
+  twin.sim.world.setPreconditionFaultDelivery("response");
 });
 
 let counter = 0;
 /** A fresh VM in the HA cluster (host-10 unless told otherwise). */
 function newVm(spec: { powerState?: "poweredOn" | "poweredOff"; hostId?: string; clusterId?: string; template?: boolean; name?: string } = {}): string {
   counter += 1;
-  return sim.world.addVm({ name: spec.name ?? `ft-test-${counter}`, powerState: spec.powerState ?? "poweredOn", hostId: spec.hostId, clusterId: spec.clusterId, template: spec.template }).id;
+  return twin.sim.world.addVm({ name: spec.name ?? `ft-test-${counter}`, powerState: spec.powerState ?? "poweredOn", hostId: spec.hostId, clusterId: spec.clusterId, template: spec.template }).id;
 }
 
 function vmState(vmId: string) {
-  return sim.world.inventory().vms.find((vm) => vm.id === vmId);
+  return twin.sim.world.inventory().vms.find((vm) => vm.id === vmId);
 }
 
 function tasksOn(vmId: string): string[] {
-  return [...sim.world.taskRunner.tasks.values()].filter((task) => task.entityId === vmId).map((task) => task.name);
+  return [...twin.sim.world.taskRunner.tasks.values()].filter((task) => task.entityId === vmId).map((task) => task.name);
 }
 
 function requests(): number {
-  return sim.server.stats.requests;
+  return twin.sim.server.stats.requests;
 }
 
 async function until(what: string, test: () => boolean, ms = 3_000): Promise<void> {
@@ -129,10 +118,10 @@ describe("FtSecondary lifecycle against the simulator", () => {
       powerOnAttempted: false,
       powerOnOutcome: "notAttempted",
     });
-    const secondary = sim.world.vms.get(outs["secondaryVmId"] as string)!;
+    const secondary = twin.sim.world.vms.get(outs["secondaryVmId"] as string)!;
     expect(secondary.datastoreId).toBe("datastore-12");
     // Powering the primary on takes the secondary with it: refresh reports it, no drift.
-    sim.world.setPowerState(vmId, "poweredOn");
+    twin.sim.world.setPowerState(vmId, "poweredOn");
     await until("running", () => vmState(vmId)?.faultToleranceState === "running");
     const refreshed = await crud.read(vmId, outs);
     expect(refreshed.props).toMatchObject({ faultToleranceState: "running", secondaryPowerState: "poweredOn", secondaryHost: "host-12" });
@@ -185,7 +174,7 @@ describe("FtSecondary lifecycle against the simulator", () => {
   it("disappears on refresh when FT is turned off by hand, and comes back on the next up", async () => {
     const vmId = newVm({ powerState: "poweredOn" });
     const created = await createChecked({ vmId });
-    sim.world.turnOffFtOutOfBand(vmId);
+    twin.sim.world.turnOffFtOutOfBand(vmId);
     expect(await crud.read(vmId, created.outs!)).toEqual({ id: "", props: {} });
     // Without a refresh the next up still converges: update finds FT off and turns it on again.
     const updated = await crud.update(vmId, { ...created.outs!, faultToleranceState: "notConfigured" }, { vmId, enabled: true, timeoutSeconds: 1800 });
@@ -199,7 +188,7 @@ describe("FtSecondary lifecycle against the simulator", () => {
     const created = await createChecked({ vmId, host: "host-11" });
     await until("running", () => vmState(vmId)?.faultToleranceState === "running");
     try {
-      sim.world.failHost("host-11");
+      twin.sim.world.failHost("host-11");
       const during = await crud.read(vmId, created.outs!);
       expect(during.props).toMatchObject({ secondaryVmId: created.outs!["secondaryVmId"], secondaryHost: "host-12", host: "host-11" });
       expect(["needSecondary", "starting", "running"]).toContain(during.props!["faultToleranceState"]);
@@ -209,7 +198,7 @@ describe("FtSecondary lifecycle against the simulator", () => {
       const after = await crud.read(vmId, during.props!);
       expect(after.props).toMatchObject({ faultToleranceState: "running", secondaryHost: "host-12", secondaryPowerState: "poweredOn" });
     } finally {
-      sim.world.restoreHost("host-11");
+      twin.sim.world.restoreHost("host-11");
     }
     await crud.delete(vmId, created.outs!);
   });
@@ -244,12 +233,12 @@ describe("FtSecondary lifecycle against the simulator", () => {
   it("waits for a task started elsewhere (TaskInProgress) and then creates", async () => {
     const vmId = newVm({ powerState: "poweredOff" });
     const connection = await connect();
-    sim.world.hangNextTask(vmId, "PowerOnVM_Task");
+    twin.sim.world.hangNextTask(vmId, "PowerOnVM_Task");
     const busy = await startTask(connection, vmRef(vmId), "PowerOnVM_Task", undefined);
     const creating = createChecked({ vmId, timeoutSeconds: 30 });
     await new Promise((resolve) => setTimeout(resolve, 400));
     expect(vmState(vmId)?.ftRole).toBe("none");
-    sim.world.finishHungTasks();
+    twin.sim.world.finishHungTasks();
     await waitForTask(connection, busy, { deadline: Date.now() + 5_000 });
     const created = await creating;
     expect(created.outs).toMatchObject({ primaryVmId: vmId, powerOnAttempted: true });
@@ -259,7 +248,7 @@ describe("FtSecondary lifecycle against the simulator", () => {
   it("deletes cleanly when the VM is gone", async () => {
     const vmId = newVm({ powerState: "poweredOn" });
     const created = await createChecked({ vmId });
-    sim.world.removeVm(vmId);
+    twin.sim.world.removeVm(vmId);
     await expect(crud.delete(vmId, created.outs!)).resolves.toBeUndefined();
     expect(await crud.read(vmId, created.outs!)).toEqual({ id: "", props: {} });
   });
@@ -333,22 +322,22 @@ describe("FtSecondary preview refusals (check)", () => {
 describe("FtSecondary failures and interrupted creates", () => {
   it("reports vSphere's refusal at create time with the VM named (NoHostSuitableForFtSecondary)", async () => {
     const vmId = newVm({ hostId: "host-10", name: "lonely" });
-    sim.world.failHost("host-11");
-    sim.world.failHost("host-12");
+    twin.sim.world.failHost("host-11");
+    twin.sim.world.failHost("host-12");
     try {
       const error = await crud.create({ vmId, enabled: true, timeoutSeconds: 30 }).catch((caught: unknown) => caught);
       expect(error).toBeInstanceOf(VendorFaultError);
       expect((error as VendorFaultError).fault?.type).toBe("NoHostSuitableForFtSecondary");
       expect((error as Error).message).toMatch(/Turning Fault Tolerance on for VM "lonely"/);
     } finally {
-      sim.world.restoreHost("host-11");
-      sim.world.restoreHost("host-12");
+      twin.sim.world.restoreHost("host-11");
+      twin.sim.world.restoreHost("host-12");
     }
     expect(vmState(vmId)?.ftRole).toBe("none");
   });
 
   it("reports a refusal delivered as the task's error the same way (NotSupported outside HA)", async () => {
-    sim.world.setPreconditionFaultDelivery("task");
+    twin.sim.world.setPreconditionFaultDelivery("task");
     const vmId = newVm({ clusterId: "domain-c8", hostId: "host-20" });
     const error = await crud.create({ vmId, enabled: true, timeoutSeconds: 30 }).catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(VendorFaultError);
@@ -358,19 +347,19 @@ describe("FtSecondary failures and interrupted creates", () => {
 
   it("a create that times out while vSphere is still working cancels the task and leaves nothing behind", async () => {
     const vmId = newVm();
-    const vmsBefore = sim.world.vms.size;
-    sim.world.hangNextTask(vmId, "CreateSecondaryVMEx_Task");
+    const vmsBefore = twin.sim.world.vms.size;
+    twin.sim.world.hangNextTask(vmId, "CreateSecondaryVMEx_Task");
     const error = await crud.create({ vmId, enabled: true, timeoutSeconds: 1 }).catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(TimeoutError);
     expect((error as Error).message).toMatch(/did not finish within timeoutSeconds \(1\).*was cancelled.*Nothing was changed/);
     expect(vmState(vmId)?.ftRole).toBe("none");
-    expect(sim.world.vms.size).toBe(vmsBefore);
-    sim.world.finishHungTasks();
+    expect(twin.sim.world.vms.size).toBe(vmsBefore);
+    twin.sim.world.finishHungTasks();
   });
 
   it("a create interrupted after vSphere made the secondary reports a partial failure carrying the primary's id", async () => {
     const vmId = newVm();
-    sim.world.failNextTask("InvalidState", { vmId, method: "DisableSecondaryVM_Task", message: "The host is in maintenance mode." });
+    twin.sim.world.failNextTask("InvalidState", { vmId, method: "DisableSecondaryVM_Task", message: "The host is in maintenance mode." });
     const error = await crud.create({ vmId, enabled: false, timeoutSeconds: 30 }).catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(PartialFailureError);
     const partial = error as PartialFailureError;
@@ -388,7 +377,7 @@ describe("FtSecondary failures and interrupted creates", () => {
 
   it("a connection cut after the create call is recorded, not forgotten, and refresh resolves it", async () => {
     const vmId = newVm();
-    sim.server.faults.configure({ drop: 1, pathContains: "CreateSecondaryVMEx_Task" });
+    twin.sim.server.faults.configure({ drop: 1, pathContains: "CreateSecondaryVMEx_Task" });
     const error = await crud.create({ vmId, enabled: true, timeoutSeconds: 30 }).catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(PartialFailureError);
     const partial = error as PartialFailureError;
@@ -405,7 +394,7 @@ describe("FtSecondary failures and interrupted creates", () => {
   it("delete of a VM whose FT was turned off by hand is not an error", async () => {
     const vmId = newVm();
     const created = await createChecked({ vmId });
-    sim.world.turnOffFtOutOfBand(vmId);
+    twin.sim.world.turnOffFtOutOfBand(vmId);
     await expect(crud.delete(vmId, created.outs!)).resolves.toBeUndefined();
     expect(tasksOn(vmId)).toEqual(["CreateSecondaryVMEx_Task"]);
   });
@@ -413,7 +402,7 @@ describe("FtSecondary failures and interrupted creates", () => {
   it("an update on a VM that vanished says so", async () => {
     const vmId = newVm();
     const created = await createChecked({ vmId });
-    sim.world.removeVm(vmId);
+    twin.sim.world.removeVm(vmId);
     await expect(crud.update(vmId, created.outs!, { vmId, enabled: false, timeoutSeconds: 30 })).rejects.toThrow(NotFoundError);
   });
 

@@ -1,36 +1,23 @@
-import { recordStackConfig } from "../../provider/config";
 import { ConflictError, TimeoutError, ValidationError } from "../../provider/errors";
-import { forget } from "../../provider/runtime";
 import { connect } from "../../provider/vsphere/connection";
 import { powerOnVm } from "../../provider/vsphere/methods/power";
 import * as crud from "../../provider/resources/vsphere/vmPowerState/provider";
-import { startVsphereSimulator, type VsphereSimulator } from "../../simulator/vsphere";
+import { useVsphereTwin } from "./support/vsphereTwin";
 
-let sim: VsphereSimulator;
-
-beforeAll(async () => {
-  sim = await startVsphereSimulator({ taskDurationMs: 50, guestOperationMs: 100 });
-});
-afterAll(async () => {
-  await sim.close();
-});
-beforeEach(() => {
-  forget("vsphere.");
-  recordStackConfig({ "vsphere:vsphereServer": sim.url, "vsphere:user": sim.username, "vsphere:password": sim.password });
-});
+const twin = useVsphereTwin({ taskDurationMs: 50, guestOperationMs: 100 });
 
 let counter = 0;
 function newVm(spec: { powerState?: "poweredOn" | "poweredOff" | "suspended"; toolsInstalled?: boolean; toolsRunning?: boolean; template?: boolean } = {}): string {
   counter += 1;
-  return sim.world.addVm({ name: `power-test-${counter}`, ...spec }).id;
+  return twin.sim.world.addVm({ name: `power-test-${counter}`, ...spec }).id;
 }
 
 function tasksOn(vmId: string): string[] {
-  return [...sim.world.taskRunner.tasks.values()].filter((task) => task.entityId === vmId).map((task) => task.name);
+  return [...twin.sim.world.taskRunner.tasks.values()].filter((task) => task.entityId === vmId).map((task) => task.name);
 }
 
 function routeCount(label: string): number {
-  return Object.entries(sim.server.stats.byRoute)
+  return Object.entries(twin.sim.server.stats.byRoute)
     .filter(([route]) => route.includes(label))
     .reduce((sum, [, count]) => sum + count, 0);
 }
@@ -58,7 +45,7 @@ describe("VmPowerState lifecycle against the simulator", () => {
     const vmId = newVm({ powerState: "poweredOn" });
     const created = await createChecked({ vmId, state: "poweredOff" });
     expect(created.outs).toMatchObject({ powerState: "poweredOff", lastAction: "guestShutdown", shutdownMode: "guest", forceAfterTimeout: true });
-    expect(sim.world.vms.get(vmId)?.powerState).toBe("poweredOff");
+    expect(twin.sim.world.vms.get(vmId)?.powerState).toBe("poweredOff");
     expect(tasksOn(vmId)).toEqual([]);
 
     const news = (await crud.check(created.outs, { vmId, state: "poweredOn" })).inputs as Record<string, unknown>;
@@ -71,9 +58,9 @@ describe("VmPowerState lifecycle against the simulator", () => {
   it("shows a VM switched off by hand as drift, and the next up powers it on again", async () => {
     const vmId = newVm({ powerState: "poweredOn" });
     const created = await createChecked({ vmId, state: "poweredOn" });
-    const response = await fetch(`${sim.url}/_sim/vsphere/vms/${vmId}/power`, {
+    const response = await fetch(`${twin.sim.url}/_sim/vsphere/vms/${vmId}/power`, {
       method: "POST",
-      headers: { "content-type": "application/json", "x-simulator-admin-token": sim.adminToken },
+      headers: { "content-type": "application/json", "x-simulator-admin-token": twin.sim.adminToken },
       body: JSON.stringify({ state: "poweredOff" }),
     });
     expect(response.status).toBeLessThan(300);
@@ -89,7 +76,7 @@ describe("VmPowerState lifecycle against the simulator", () => {
 
   it("falls back to a hard power-off when the guest does not shut down in time", async () => {
     const vmId = newVm({ powerState: "poweredOn" });
-    sim.world.setGuestShutdownMs(vmId, Number.POSITIVE_INFINITY);
+    twin.sim.world.setGuestShutdownMs(vmId, Number.POSITIVE_INFINITY);
     const created = await createChecked({ vmId, state: "poweredOff", guestShutdownTimeoutSeconds: 1, timeoutSeconds: 30 });
     expect(created.outs).toMatchObject({ powerState: "poweredOff", lastAction: "guestShutdownThenPowerOff" });
     expect(tasksOn(vmId)).toEqual(["PowerOffVM_Task"]);
@@ -97,11 +84,11 @@ describe("VmPowerState lifecycle against the simulator", () => {
 
   it("does not force a power-off when forceAfterTimeout is false: a timeout that says so", async () => {
     const vmId = newVm({ powerState: "poweredOn" });
-    sim.world.setGuestShutdownMs(vmId, Number.POSITIVE_INFINITY);
+    twin.sim.world.setGuestShutdownMs(vmId, Number.POSITIVE_INFINITY);
     const error = await createChecked({ vmId, state: "poweredOff", guestShutdownTimeoutSeconds: 1, forceAfterTimeout: false, timeoutSeconds: 30 }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(TimeoutError);
     expect((error as Error).message).toMatch(/did not shut down within \d+ s .*forceAfterTimeout is false/);
-    expect(sim.world.vms.get(vmId)?.powerState).toBe("poweredOn");
+    expect(twin.sim.world.vms.get(vmId)?.powerState).toBe("poweredOn");
     expect(tasksOn(vmId)).toEqual([]);
   });
 
@@ -111,7 +98,7 @@ describe("VmPowerState lifecycle against the simulator", () => {
     expect(refused).toBeInstanceOf(ConflictError);
     expect((refused as ConflictError).fault?.type).toBe("ToolsUnavailable");
     expect((refused as Error).message).toContain("VMware Tools is not running");
-    expect(sim.world.vms.get(vmId)?.powerState).toBe("poweredOn");
+    expect(twin.sim.world.vms.get(vmId)?.powerState).toBe("poweredOn");
     const forced = await createChecked({ vmId, state: "poweredOff" });
     expect(forced.outs).toMatchObject({ powerState: "poweredOff", lastAction: "powerOff" });
   });
@@ -144,22 +131,22 @@ describe("VmPowerState lifecycle against the simulator", () => {
 
   it("waits out a task started outside this process (TaskInProgress) instead of failing", async () => {
     const vmId = newVm({ powerState: "poweredOff" });
-    sim.world.setVmTaskDuration(vmId, 1_500);
+    twin.sim.world.setVmTaskDuration(vmId, 1_500);
     const connection = await connect();
     await powerOnVm(connection, vmId); // someone else's power-on, still running
-    sim.world.setVmTaskDuration(vmId, undefined);
+    twin.sim.world.setVmTaskDuration(vmId, undefined);
     const created = await createChecked({ vmId, state: "poweredOn" });
     expect(created.outs).toMatchObject({ powerState: "poweredOn" });
-    expect(sim.world.vms.get(vmId)?.powerState).toBe("poweredOn");
+    expect(twin.sim.world.vms.get(vmId)?.powerState).toBe("poweredOn");
   });
 
   it("delete leaves the VM as it is; a VM that disappeared drops out on refresh", async () => {
     const vmId = newVm({ powerState: "poweredOn" });
     const created = await createChecked({ vmId, state: "poweredOn" });
     await crud.delete(vmId, created.outs as Record<string, unknown>);
-    expect(sim.world.vms.get(vmId)?.powerState).toBe("poweredOn");
+    expect(twin.sim.world.vms.get(vmId)?.powerState).toBe("poweredOn");
     expect(tasksOn(vmId)).toEqual([]);
-    sim.world.removeVm(vmId);
+    twin.sim.world.removeVm(vmId);
     expect(await crud.read(vmId, created.outs as Record<string, unknown>)).toEqual({ id: "", props: {} });
     await expect(crud.delete(vmId, created.outs as Record<string, unknown>)).resolves.toBeUndefined();
   });
@@ -194,8 +181,8 @@ describe("VmPowerState refuses bad inputs before any change", () => {
   it("refuses a template and an FT secondary, and suspending an FT VM", async () => {
     const template = newVm({ template: true });
     expect((await crud.check({}, { vmId: template, state: "poweredOn" })).failures).toEqual([{ property: "vmId", reason: expect.stringContaining("template") }]);
-    const primary = sim.world.addVm({ name: "ft-primary-power", powerState: "poweredOn" });
-    const secondary = sim.world.addVm({ name: "ft-secondary-power", powerState: "poweredOn", hostId: "host-11" });
+    const primary = twin.sim.world.addVm({ name: "ft-primary-power", powerState: "poweredOn" });
+    const secondary = twin.sim.world.addVm({ name: "ft-secondary-power", powerState: "poweredOn", hostId: "host-11" });
     primary.ft = { role: "primary", secondaryIds: [secondary.id] };
     secondary.ft = { role: "secondary", primaryId: primary.id, enabled: true, sync: "running" };
     expect((await crud.check({}, { vmId: secondary.id, state: "poweredOff" })).failures).toEqual([
@@ -210,9 +197,9 @@ describe("VmPowerState refuses bad inputs before any change", () => {
   it("makes no API call for a no-op preview", async () => {
     const vmId = newVm({ powerState: "poweredOn" });
     const created = await createChecked({ vmId, state: "poweredOn" });
-    const before = sim.server.stats.requests;
+    const before = twin.sim.server.stats.requests;
     const checked = await crud.check({ vmId, state: "poweredOn" }, { vmId, state: "poweredOn" });
     await crud.diff(vmId, created.outs, checked.inputs as Record<string, unknown>);
-    expect(sim.server.stats.requests).toBe(before);
+    expect(twin.sim.server.stats.requests).toBe(before);
   });
 });

@@ -1,36 +1,23 @@
-import { recordStackConfig } from "../../provider/config";
 import { TimeoutError, ValidationError, VendorFaultError } from "../../provider/errors";
-import { forget } from "../../provider/runtime";
 import { connect } from "../../provider/vsphere/connection";
 import { powerOffVm } from "../../provider/vsphere/methods/power";
 import * as crud from "../../provider/resources/vsphere/vmSnapshot/provider";
-import { startVsphereSimulator, type VsphereSimulator } from "../../simulator/vsphere";
+import { useVsphereTwin } from "./support/vsphereTwin";
 
-let sim: VsphereSimulator;
-
-beforeAll(async () => {
-  sim = await startVsphereSimulator({ taskDurationMs: 50, guestOperationMs: 100 });
-});
-afterAll(async () => {
-  await sim.close();
-});
-beforeEach(() => {
-  forget("vsphere.");
-  recordStackConfig({ "vsphere:vsphereServer": sim.url, "vsphere:user": sim.username, "vsphere:password": sim.password });
-});
+const twin = useVsphereTwin({ taskDurationMs: 50, guestOperationMs: 100 });
 
 let counter = 0;
 function newVm(spec: { powerState?: "poweredOn" | "poweredOff" | "suspended"; toolsInstalled?: boolean } = {}): string {
   counter += 1;
-  return sim.world.addVm({ name: `snap-test-${counter}`, powerState: "poweredOn", ...spec }).id;
+  return twin.sim.world.addVm({ name: `snap-test-${counter}`, powerState: "poweredOn", ...spec }).id;
 }
 
 function tasksOn(vmId: string): string[] {
-  return [...sim.world.taskRunner.tasks.values()].filter((task) => task.entityId === vmId).map((task) => task.name);
+  return [...twin.sim.world.taskRunner.tasks.values()].filter((task) => task.entityId === vmId).map((task) => task.name);
 }
 
 function snapshotsOf(vmId: string) {
-  return [...sim.world.snapshots.values()].filter((snapshot) => snapshot.vmId === vmId);
+  return [...twin.sim.world.snapshots.values()].filter((snapshot) => snapshot.vmId === vmId);
 }
 
 async function checked(olds: Record<string, unknown>, news: Record<string, unknown>): Promise<Record<string, unknown>> {
@@ -44,7 +31,7 @@ async function createChecked(news: Record<string, unknown>) {
 }
 
 function admin(method: string, path: string): Promise<Response> {
-  return fetch(`${sim.url}/_sim/vsphere${path}`, { method, headers: { "x-simulator-admin-token": sim.adminToken } });
+  return fetch(`${twin.sim.url}/_sim/vsphere${path}`, { method, headers: { "x-simulator-admin-token": twin.sim.adminToken } });
 }
 
 describe("VmSnapshot lifecycle against the simulator", () => {
@@ -69,10 +56,10 @@ describe("VmSnapshot lifecycle against the simulator", () => {
     expect(created.outs.parentSnapshotId).toBeUndefined();
     expect(tasksOn(vmId)).toEqual(["CreateSnapshotEx_Task"]);
 
-    const before = sim.server.stats.requests;
+    const before = twin.sim.server.stats.requests;
     const news = await checked(created.outs, { vmId, name: "pre-change" });
     expect(await crud.diff(created.id, created.outs, news)).toEqual({ changes: false, replaces: [], deleteBeforeReplace: false });
-    expect(sim.server.stats.requests).toBe(before);
+    expect(twin.sim.server.stats.requests).toBe(before);
   });
 
   it("renames and re-describes in place with RenameSnapshot; memory, quiesce or vm changes replace", async () => {
@@ -82,7 +69,7 @@ describe("VmSnapshot lifecycle against the simulator", () => {
     expect(await crud.diff(created.id, created.outs, news)).toEqual({ changes: true, replaces: [], deleteBeforeReplace: false });
     const updated = await crud.update(created.id, created.outs, news);
     expect(updated.outs).toMatchObject({ snapshotId: created.id, name: "after", description: "new text" });
-    expect(sim.world.snapshots.get(created.id)).toMatchObject({ name: "after", description: "new text" });
+    expect(twin.sim.world.snapshots.get(created.id)).toMatchObject({ name: "after", description: "new text" });
     expect(tasksOn(vmId)).toEqual(["CreateSnapshotEx_Task"]);
 
     for (const [key, value] of [["memory", true], ["quiesce", true], ["vmId", "vm-101"]] as const) {
@@ -95,8 +82,8 @@ describe("VmSnapshot lifecycle against the simulator", () => {
     const vmId = newVm();
     const name = "50% done %25 literal";
     const created = await createChecked({ vmId, name, description: "100% sure" });
-    expect(sim.world.snapshots.get(created.id)?.name).toBe(name);
-    expect(sim.world.snapshots.get(created.id)?.description).toBe("100% sure");
+    expect(twin.sim.world.snapshots.get(created.id)?.name).toBe(name);
+    expect(twin.sim.world.snapshots.get(created.id)?.description).toBe("100% sure");
     const refreshed = await crud.read(created.id, created.outs as Record<string, unknown>);
     expect(refreshed.props).toMatchObject({ name, description: "100% sure" });
     expect(refreshed.inputs).toBeUndefined();
@@ -106,7 +93,7 @@ describe("VmSnapshot lifecycle against the simulator", () => {
   it("refresh picks up a rename by hand (inputs too), and the next up renames it back", async () => {
     const vmId = newVm();
     const created = await createChecked({ vmId, name: "declared" });
-    sim.world.snapshots.get(created.id)!.name = "renamed by hand";
+    twin.sim.world.snapshots.get(created.id)!.name = "renamed by hand";
     const refreshed = await crud.read(created.id, created.outs as Record<string, unknown>);
     expect(refreshed.props).toMatchObject({ name: "renamed by hand" });
     expect(refreshed.inputs).toMatchObject({ name: "renamed by hand", vmId });
@@ -153,7 +140,7 @@ describe("VmSnapshot lifecycle against the simulator", () => {
   it("a snapshot whose VM was deleted disappears on refresh", async () => {
     const vmId = newVm();
     const created = await createChecked({ vmId, name: "orphan" });
-    sim.world.removeVm(vmId);
+    twin.sim.world.removeVm(vmId);
     expect(await crud.read(created.id, created.outs as Record<string, unknown>)).toEqual({ id: "", props: {} });
     await expect(crud.delete(created.id, created.outs as Record<string, unknown>)).resolves.toBeUndefined();
   });
@@ -183,17 +170,17 @@ describe("VmSnapshot lifecycle against the simulator", () => {
 
   it("waits out a task started outside this process (TaskInProgress)", async () => {
     const vmId = newVm();
-    sim.world.setVmTaskDuration(vmId, 1_000);
+    twin.sim.world.setVmTaskDuration(vmId, 1_000);
     const connection = await connect();
     await powerOffVm(connection, vmId); // someone else's task, still running
-    sim.world.setVmTaskDuration(vmId, undefined);
+    twin.sim.world.setVmTaskDuration(vmId, undefined);
     const created = await createChecked({ vmId, name: "after-busy" });
     expect(created.outs).toMatchObject({ name: "after-busy" });
   });
 
   it("reports the fault of a failed create (quiesce) with the property, and leaves nothing behind", async () => {
     const vmId = newVm();
-    sim.world.failNextTask("ApplicationQuiesceFault", { vmId, method: "CreateSnapshotEx_Task" });
+    twin.sim.world.failNextTask("ApplicationQuiesceFault", { vmId, method: "CreateSnapshotEx_Task" });
     const error = await createChecked({ vmId, name: "will fail", quiesce: true }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(VendorFaultError);
     expect((error as VendorFaultError).fault?.type).toBe("ApplicationQuiesceFault");
@@ -204,9 +191,9 @@ describe("VmSnapshot lifecycle against the simulator", () => {
   it("a snapshot that vSphere took without quiescing (tools stopped meanwhile) is removed and reported, not kept", async () => {
     const vmId = newVm();
     // VMware Tools stop right after the create task starts (after the provider's own checks passed).
-    const stop = sim.world.onChange((type, id) => {
-      const task = type === "Task" ? sim.world.taskRunner.tasks.get(id) : undefined;
-      if (task?.entityId === vmId && task.name === "CreateSnapshotEx_Task" && task.state === "queued") sim.world.setToolsRunning(vmId, false);
+    const stop = twin.sim.world.onChange((type, id) => {
+      const task = type === "Task" ? twin.sim.world.taskRunner.tasks.get(id) : undefined;
+      if (task?.entityId === vmId && task.name === "CreateSnapshotEx_Task" && task.state === "queued") twin.sim.world.setToolsRunning(vmId, false);
     });
     const error = await crud
       .create({ vmId, name: "must be quiesced", quiesce: true, description: "", memory: false, removeChildren: false, consolidate: true, timeoutSeconds: 60 })
@@ -221,7 +208,7 @@ describe("VmSnapshot lifecycle against the simulator", () => {
 
   it("stops at timeoutSeconds, cancels the create task and names the last state", async () => {
     const vmId = newVm();
-    sim.world.hangNextTask(vmId, "CreateSnapshotEx_Task");
+    twin.sim.world.hangNextTask(vmId, "CreateSnapshotEx_Task");
     const error = await createChecked({ vmId, name: "slow", timeoutSeconds: 1 }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(TimeoutError);
     expect((error as Error).message).toContain("was cancelled");
@@ -259,8 +246,8 @@ describe("VmSnapshot refuses bad inputs before any change", () => {
   });
 
   it("refuses FT primaries and secondaries at preview: snapshots are not supported on FT VMs", async () => {
-    const primary = sim.world.addVm({ name: "ft-primary-snap", powerState: "poweredOn" });
-    const secondary = sim.world.addVm({ name: "ft-secondary-snap", powerState: "poweredOn", hostId: "host-11" });
+    const primary = twin.sim.world.addVm({ name: "ft-primary-snap", powerState: "poweredOn" });
+    const secondary = twin.sim.world.addVm({ name: "ft-secondary-snap", powerState: "poweredOn", hostId: "host-11" });
     primary.ft = { role: "primary", secondaryIds: [secondary.id] };
     secondary.ft = { role: "secondary", primaryId: primary.id, enabled: true, sync: "running" };
     for (const vmId of [primary.id, secondary.id]) {

@@ -6,20 +6,9 @@ import { getProperty } from "../../provider/vsphere/invoke";
 import { powerOffVm, powerOnVm } from "../../provider/vsphere/methods/power";
 import { readProperties } from "../../provider/vsphere/properties";
 import { waitForTask } from "../../provider/vsphere/taskWaiter";
-import { startVsphereSimulator, type VsphereSimulator } from "../../simulator/vsphere";
+import { useVsphereTwin } from "./support/vsphereTwin";
 
-let sim: VsphereSimulator;
-
-beforeAll(async () => {
-  sim = await startVsphereSimulator({ taskDurationMs: 100 });
-});
-afterAll(async () => {
-  await sim.close();
-});
-beforeEach(() => {
-  forget("vsphere.");
-  recordStackConfig({ "vsphere:vsphereServer": sim.url, "vsphere:user": sim.username, "vsphere:password": sim.password });
-});
+const twin = useVsphereTwin({ taskDurationMs: 100 });
 
 const vm = (id: string) => ({ type: "VirtualMachine", value: id });
 
@@ -32,7 +21,7 @@ describe("VI/JSON client against the offline twin", () => {
 
   it("reads properties in batches and reports a missing VM as not found", async () => {
     const connection = await connect();
-    const before = sim.server.stats.requests;
+    const before = twin.sim.server.stats.requests;
     const [app, db, missing] = await Promise.allSettled([
       readProperties(connection, vm("vm-101"), ["runtime.powerState", "name"]),
       readProperties(connection, vm("vm-103"), ["runtime.powerState"]),
@@ -41,7 +30,7 @@ describe("VI/JSON client against the offline twin", () => {
     expect(app).toEqual({ status: "fulfilled", value: { "runtime.powerState": "poweredOn", name: "app-01" } });
     expect(db).toMatchObject({ status: "fulfilled", value: { "runtime.powerState": "poweredOff" } });
     expect(missing).toMatchObject({ status: "rejected", reason: expect.any(NotFoundError) });
-    expect(sim.server.stats.requests - before).toBe(1);
+    expect(twin.sim.server.stats.requests - before).toBe(1);
   });
 
   it("starts a task and sees it finish through the PropertyCollector", async () => {
@@ -63,25 +52,25 @@ describe("VI/JSON client against the offline twin", () => {
   it("logs in again after the session expired and replays the call", async () => {
     const connection = await connect();
     const firstSession = connection.session.id;
-    sim.world.expireAllSessions();
+    twin.sim.world.expireAllSessions();
     expect(await getProperty(connection, vm("vm-101"), "name")).toBe("app-01");
     expect(connection.session.id).not.toBe(firstSession);
   });
 
   it("stops waiting at the deadline, names the last state and says the power task cannot be cancelled", async () => {
     const connection = await connect();
-    sim.world.hangNextTask("vm-103");
+    twin.sim.world.hangNextTask("vm-103");
     const handle = await powerOnVm(connection, "vm-103");
     const error = await waitForTask(connection, handle, { deadline: Date.now() + 300 }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(TimeoutError);
     expect((error as Error).message).toMatch(
       /^PowerOnVM_Task on VirtualMachine:vm-103 did not finish before the deadline; last state: running \d+%\. The task Task:task-\d+ cannot be cancelled and may still finish: run `pulumi refresh` to see its outcome\.$/,
     );
-    sim.world.finishHungTasks();
+    twin.sim.world.finishHungTasks();
   });
 
   it("says which setting is wrong for a bad password and an unreachable server, in one sentence", async () => {
-    recordStackConfig({ "vsphere:vsphereServer": sim.url, "vsphere:user": sim.username, "vsphere:password": "wrong-password" });
+    twin.configure({ "vsphere:password": "wrong-password" });
     const denied = await connect().catch((e: unknown) => e);
     expect(denied).toBeInstanceOf(AuthenticationError);
     expect((denied as Error).message).toMatch(/InvalidLogin.*Check vsphere:user and vsphere:password/);
@@ -95,7 +84,7 @@ describe("VI/JSON client against the offline twin", () => {
   });
 
   it("refuses a configured release the server does not serve", async () => {
-    recordStackConfig({ "vsphere:vsphereServer": sim.url, "vsphere:user": sim.username, "vsphere:password": sim.password, "vsphere:apiRelease": "7.0.3.0" });
+    twin.configure({ "vsphere:apiRelease": "7.0.3.0" });
     const error = await connect().catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ConfigurationError);
     expect((error as ConfigurationError).setting).toBe("vsphere:apiRelease");
@@ -103,7 +92,7 @@ describe("VI/JSON client against the offline twin", () => {
 
   it("survives a burst of 503s on reads", async () => {
     const connection = await connect();
-    sim.server.faults.configure({ fail503: 2 });
+    twin.sim.server.faults.configure({ fail503: 2 });
     expect(await getProperty(connection, vm("vm-101"), "name")).toBe("app-01");
     expect(runtimeState().requestCount).toBeGreaterThan(0);
   });

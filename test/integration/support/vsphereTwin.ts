@@ -1,0 +1,42 @@
+import { recordStackConfig } from "../../../provider/config";
+import { forget } from "../../../provider/runtime";
+import { startVsphereSimulator, type VsphereSimulator, type VsphereSimulatorOptions } from "../../../simulator/vsphere";
+
+/**
+ * The shared offline vSphere twin for integration tests: one simulator per test file (started in beforeAll, closed in
+ * afterAll), and before each test the provider's vSphere state forgotten and the stack config pointed at the twin.
+ */
+export interface VsphereTwin {
+  /** The running simulator (only while the file's tests run). */
+  readonly sim: VsphereSimulator;
+  /** Records the stack config for the twin's URL and credentials, with `overrides` on top. */
+  configure(overrides?: Record<string, string>): void;
+}
+
+export function useVsphereTwin(options: VsphereSimulatorOptions): VsphereTwin {
+  let sim: VsphereSimulator | undefined;
+
+  const twin: VsphereTwin = {
+    get sim() {
+      if (!sim) throw new Error("the vSphere simulator runs only between beforeAll and afterAll");
+      return sim;
+    },
+    configure(overrides = {}) {
+      recordStackConfig({ "vsphere:vsphereServer": twin.sim.url, "vsphere:user": twin.sim.username, "vsphere:password": twin.sim.password, ...overrides });
+    },
+  };
+
+  beforeAll(async () => {
+    sim = await startVsphereSimulator(options);
+  });
+  afterAll(async () => {
+    await sim?.close();
+    sim = undefined;
+  });
+  beforeEach(() => {
+    forget("vsphere.");
+    twin.configure();
+  });
+
+  return twin;
+}
