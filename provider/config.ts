@@ -139,8 +139,12 @@ function caCertificate(source: SettingSource): string | undefined {
   if (value === undefined) return undefined;
   if (value.includes("-----BEGIN CERTIFICATE-----")) return value;
   try {
-    const text = fs.readFileSync(value, "utf8");
-    if (text.includes("-----BEGIN CERTIFICATE-----")) return text;
+    // Only a regular file of sane size: a device (/dev/zero), a FIFO or a directory would hang or exhaust memory.
+    const stat = fs.statSync(value);
+    if (stat.isFile() && stat.size <= 1024 * 1024) {
+      const text = fs.readFileSync(value, "utf8");
+      if (text.includes("-----BEGIN CERTIFICATE-----")) return text;
+    }
   } catch {
     // fall through to the error below
   }

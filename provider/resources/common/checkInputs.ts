@@ -21,7 +21,8 @@ export function checkInputs<T>(schema: z.ZodObject<z.ZodRawShape>, news: Record<
   let allKnown = true;
   for (const key of Object.keys(news)) {
     if (key === "__provider") continue;
-    if (!(key in shape) && !(knownKeys ?? []).includes(key)) {
+    // Own keys only: `"constructor" in shape` or `"__proto__" in shape` is true through Object.prototype.
+    if (!Object.prototype.hasOwnProperty.call(shape, key) && !(knownKeys ?? []).includes(key)) {
       failures.push({ property: key, reason: `"${key}" is not an input of this resource; allowed inputs: ${Object.keys(shape).join(", ")}.` });
     }
   }

@@ -16,7 +16,8 @@ function clean(value: unknown): unknown {
     const result: Record<string, unknown> = {};
     for (const [key, member] of Object.entries(value as Record<string, unknown>)) {
       const cleaned = clean(member);
-      if (cleaned !== undefined) result[key] = cleaned;
+      // defineProperty keeps a "__proto__" key (JSON from a user or a server) as data instead of setting the prototype.
+      if (cleaned !== undefined) Object.defineProperty(result, key, { value: cleaned, enumerable: true, writable: true, configurable: true });
     }
     return result;
   }

@@ -32,9 +32,8 @@ function parseInputs(news: Record<string, unknown>): FailoverPlanRunInputs {
 }
 
 function withoutProvider(values: Record<string, unknown>): Record<string, unknown> {
-  const copy: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(values)) if (key !== "__provider") copy[key] = value;
-  return copy;
+  // fromEntries defines own properties: `copy["__proto__"] = v` would set the prototype instead (and smuggle inherited inputs).
+  return Object.fromEntries(Object.entries(values).filter(([key]) => key !== "__provider"));
 }
 
 function inputsOf(values: FailoverPlanRunInputs): Record<string, unknown> {

@@ -5,12 +5,13 @@ import { deadlineAfter } from "../../../http/waiter";
 import * as connections from "../../../vsphere/connection";
 import { isFault } from "../../../vsphere/faults";
 import { getProperty } from "../../../vsphere/invoke";
+import { isValidMoId } from "../../../vsphere/moref";
 import * as ft from "../../../vsphere/methods/faultTolerance";
 import { readProperties } from "../../../vsphere/properties";
 import { waitForTask, type TaskHandle } from "../../../vsphere/taskWaiter";
 import { withVmLock } from "../../../vsphere/vmLock";
 import { checkInputs } from "../../common/checkInputs";
-import { containsUnknown, isUnknown } from "../../common/unknown";
+import { containsUnknown } from "../../common/unknown";
 import { connectForCheck, knownAndChanged } from "../shared/check";
 import { isTaskInProgress, runTask } from "../shared/tasks";
 import { vmNotFound } from "../shared/vm";
@@ -61,10 +62,15 @@ function parseInputs(raw: Record<string, unknown>, operation: string): FtSeconda
 }
 
 /** The inputs as recorded in old outputs (defaults for anything missing: state written by an older version). */
-function inputsFromProps(id: string, props: Record<string, unknown>): FtSecondaryInputs {
+function inputsFromProps(id: string, props: Record<string, unknown>, operation: string): FtSecondaryInputs {
   const text = (key: string): string | undefined => (typeof props[key] === "string" && props[key] !== "" ? (props[key] as string) : undefined);
+  const vmId = text("vmId") ?? id;
+  // The id comes from state (hand-edited or corrupted ones included): validated before it can reach vCenter.
+  if (typeof vmId !== "string" || !isValidMoId(vmId)) {
+    throw new errors.ValidationError(`The resource id must be a VM managed object id such as "vm-42"; got ${JSON.stringify(vmId)}.`, "vmId", { operation });
+  }
   return {
-    vmId: text("vmId") ?? id,
+    vmId,
     host: text("host"),
     datastore: text("datastore"),
     metaDataDatastore: text("metaDataDatastore"),
@@ -79,13 +85,16 @@ export async function check(olds: Record<string, unknown>, news: Record<string, 
   const result = checkInputs<FtSecondaryInputs>(ftSecondarySchema(), news, args.FT_SECONDARY_OUTPUT_NAMES);
   if (result.failures.length > 0) return { inputs: result.inputs, failures: result.failures };
   const inputs = result.inputs;
-  const vmChanged = knownAndChanged(olds, inputs, "vmId", isUnknown);
-  const placementChanged = args.FT_PLACEMENT_INPUTS.filter((key) => knownAndChanged(olds, inputs, key, isUnknown) || (vmChanged && typeof inputs[key] === "string"));
+  // containsUnknown, not isUnknown: a value holding the sentinel anywhere is not known and must not reach vCenter.
+  const vmChanged = knownAndChanged(olds, inputs, "vmId", containsUnknown);
+  const placementChanged = args.FT_PLACEMENT_INPUTS.filter(
+    (key) => knownAndChanged(olds, inputs, key, containsUnknown) || (vmChanged && typeof inputs[key] === "string" && !containsUnknown(inputs[key])),
+  );
   // A no-op preview costs no API call: live checks only for known inputs that are new or changed.
   if (!vmChanged && placementChanged.length === 0) return { inputs, failures: [] };
   const connection = await connectForCheck(RESOURCE, vmChanged ? "vmId" : placementChanged[0]!);
   const failures: pulumi.dynamic.CheckFailure[] = [];
-  const vmId = isUnknown(inputs["vmId"]) ? undefined : (inputs["vmId"] as string);
+  const vmId = typeof inputs["vmId"] === "string" && !containsUnknown(inputs["vmId"]) ? inputs["vmId"] : undefined;
   let primaryHost: string | undefined;
   let vmName: string | undefined;
   if (vmChanged && vmId) {
@@ -406,7 +415,7 @@ export async function create(raw: Record<string, unknown>): Promise<pulumi.dynam
 // ---- read ---------------------------------------------------------------------------------------------------------
 
 export async function read(id: string, props: Record<string, unknown>): Promise<pulumi.dynamic.ReadResult> {
-  const inputs = inputsFromProps(id, props ?? {});
+  const inputs = inputsFromProps(id, props ?? {}, `read ${RESOURCE}`);
   const connection = await connections.connect();
   const view = await readGroup(connection, inputs.vmId);
   // The VM is gone, or FT was turned off outside Pulumi: the resource no longer exists.
@@ -462,7 +471,7 @@ export async function update(id: string, olds: Record<string, unknown>, news: Re
 // ---- delete -------------------------------------------------------------------------------------------------------
 
 async function deleteImpl(id: string, props: Record<string, unknown>): Promise<void> {
-  const inputs = inputsFromProps(id, props ?? {});
+  const inputs = inputsFromProps(id, props ?? {}, `delete ${RESOURCE}`);
   const deadline = deadlineAfter(inputs.timeoutSeconds);
   const connection = await connections.connect();
   await withVmLock(inputs.vmId, async () => {
