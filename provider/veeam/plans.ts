@@ -40,33 +40,58 @@ async function observePlan(conn: VeeamConnection, planId: string, previous: stat
  * after sending), the plan is read back: a plan that is now running or failed over means the run started.
  */
 export async function startFailover(conn: VeeamConnection, planId: string, options: StartFailoverOptions): Promise<void> {
-  try {
+  const start = async (): Promise<void> => {
     if (conn.generation === "v2") await v2.runFailoverPlan(conn, planId, options);
     else await vro.failoverPlan(conn, planId, options);
-  } catch (error) {
-    if (!(await startedAnyway(conn, planId, error, ["failingOver", "failedOver", "halted"]))) throw error;
-  }
+  };
+  await startReconciled(conn, planId, "the failover", start, ["failingOver", "failedOver", "halted"]);
 }
 
 /** Starts the undo, reconciling an ambiguous failure the same way. */
 export async function startUndo(conn: VeeamConnection, planId: string, signal?: AbortSignal): Promise<void> {
-  try {
+  const start = async (): Promise<void> => {
     if (conn.generation === "v2") await v2.undoFailoverPlan(conn, planId, signal);
     else await vro.undoPlan(conn, planId, signal);
-  } catch (error) {
-    if (!(await startedAnyway(conn, planId, error, ["undoingFailover", "undone"]))) throw error;
+  };
+  await startReconciled(conn, planId, "the undo", start, ["undoingFailover", "undone"]);
+}
+
+function isAmbiguous(error: unknown): boolean {
+  return (error instanceof ConnectionError && error.requestSent) || (error instanceof TimeoutError && error.lastState === undefined);
+}
+
+/**
+ * Starts a run or undo. After an ambiguous failure the plan is read back: in one of `startedPhases` the call took
+ * effect; still where it was, it provably did not, and it is sent again, at most 3 tries in all (Veeam refuses a second run of a busy plan,
+ * so a late first call cannot make two). A failure that remains names the plan.
+ */
+async function startReconciled(conn: VeeamConnection, planId: string, what: string, start: () => Promise<void>, startedPhases: state.PlanPhase[]): Promise<void> {
+  for (let attempt = 0; ; attempt += 1) {
+    try {
+      await start();
+      return;
+    } catch (error) {
+      if (!isAmbiguous(error)) throw error;
+      const phase = await readPlanStatus(conn, planId).then(
+        (status) => status.phase,
+        () => undefined,
+      );
+      if (phase !== undefined && startedPhases.includes(phase)) return;
+      if (attempt < 2 && phase !== undefined) continue;
+      throw namingThePlan(error, planId, what, phase);
+    }
   }
 }
 
-async function startedAnyway(conn: VeeamConnection, planId: string, error: unknown, phases: state.PlanPhase[]): Promise<boolean> {
-  const ambiguous = (error instanceof ConnectionError && error.requestSent) || (error instanceof TimeoutError && error.lastState === undefined);
-  if (!ambiguous) return false;
-  try {
-    const status = await readPlanStatus(conn, planId);
-    return phases.includes(status.phase);
-  } catch {
-    return false;
-  }
+function namingThePlan(error: unknown, planId: string, what: string, phase: state.PlanPhase | undefined): unknown {
+  if (!(error instanceof ConnectionError)) return error;
+  const seen = phase === undefined ? "its state could not be read back" : `the plan is ${phase}`;
+  return new ConnectionError(`Starting ${what} of ${describePlan(planId)} failed: ${error.message} (${seen}).`, error.requestSent, {
+    operation: error.operation,
+    object: describePlan(planId),
+    cause: error,
+    transient: error.transient,
+  });
 }
 
 export interface WaitOptions {

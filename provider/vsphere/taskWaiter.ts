@@ -102,7 +102,14 @@ async function watchWithCollector(
   handle: TaskHandle,
   options: TaskWaitOptions,
 ): Promise<TaskInfo> {
-  const ref = await ensureCollector(connection, collector);
+  let ref: MoRef;
+  try {
+    ref = await ensureCollector(connection, collector);
+  } catch (error) {
+    // No collector this time (connection cut, 503, restart): the task runs on regardless, so this wait polls Task.info.
+    if (isCollectorUnusable(error) || !isRetryable(error, true)) throw error;
+    return pollTaskInfo(connection, handle, options);
+  }
   return new Promise<TaskInfo>((resolve, reject) => {
     // Every binding is declared before the closures that use it: Pulumi's closure serializer treats a name used before
     // its `const` declaration as a free variable and refuses to serialize the provider ("missing variable in closure").

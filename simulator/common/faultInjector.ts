@@ -1,6 +1,7 @@
 /**
- * Faults injected in front of a vendor simulator: added latency, a burst of HTTP 503 answers, dropped connections.
- * Counts are consumed request by request; `pathContains` limits a plan to matching paths.
+ * Faults injected in front of a vendor simulator: added latency, a burst of HTTP 503 answers, dropped connections
+ * (before the server acts: `drop`; after it acted, answer lost: `dropAfter`). Counts are consumed request by request,
+ * in that order (503s, then drops, then drops after acting); `pathContains` limits a plan to matching paths.
  */
 export interface FaultPlan {
   latencyMs?: number;
@@ -8,6 +9,11 @@ export interface FaultPlan {
   fail503?: number;
   /** The next N matching requests have their connection destroyed before any answer. */
   drop?: number;
+  /**
+   * The next N matching requests are handled (the server acts on them: a task starts, a job is accepted) and then their
+   * connection is destroyed before the answer: the ambiguous "did it happen?" failure a client must reconcile.
+   */
+  dropAfter?: number;
   /** Only requests whose path contains this text are affected (all when absent). */
   pathContains?: string;
   /** Matching requests to let through untouched before the 503s or drops start. */
@@ -16,11 +22,11 @@ export interface FaultPlan {
 
 export interface InjectedFault {
   latencyMs: number;
-  action: "none" | "503" | "drop";
+  action: "none" | "503" | "drop" | "dropAfter";
 }
 
 export class FaultInjector {
-  private plan: Required<Omit<FaultPlan, "pathContains">> & { pathContains?: string } = { latencyMs: 0, fail503: 0, drop: 0, skip: 0 };
+  private plan: Required<Omit<FaultPlan, "pathContains">> & { pathContains?: string } = { latencyMs: 0, fail503: 0, drop: 0, dropAfter: 0, skip: 0 };
   private injectedCount = 0;
 
   configure(plan: FaultPlan): void {
@@ -28,6 +34,7 @@ export class FaultInjector {
       latencyMs: nonNegative(plan.latencyMs),
       fail503: nonNegative(plan.fail503),
       drop: nonNegative(plan.drop),
+      dropAfter: nonNegative(plan.dropAfter),
       skip: nonNegative(plan.skip),
       pathContains: plan.pathContains,
     };
@@ -61,6 +68,11 @@ export class FaultInjector {
       this.plan.drop -= 1;
       this.injectedCount += 1;
       return { latencyMs, action: "drop" };
+    }
+    if (this.plan.dropAfter > 0) {
+      this.plan.dropAfter -= 1;
+      this.injectedCount += 1;
+      return { latencyMs, action: "dropAfter" };
     }
     return { latencyMs, action: "none" };
   }

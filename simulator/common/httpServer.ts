@@ -30,8 +30,21 @@ export interface SimulatorServer {
   faults: FaultInjector;
   /** Requests answered by the vendor handler (admin requests are not counted). */
   stats: { requests: number; byRoute: Record<string, number> };
+  /**
+   * Calls `listener` after the vendor handler acted on a request (before the answer is sent, also when the answer is
+   * then dropped by `dropAfter`). Returns the unsubscribe function. Used by fault scenarios ("when the task has started…").
+   */
+  onHandled(listener: HandledListener): () => void;
+  /**
+   * A restart as clients see it: every open connection is cut, the port refuses connections for `downMs` (default 0),
+   * then the server listens again on the same host and port. The vendor state (world) is kept; whatever a real restart
+   * also loses (sessions) is the caller's to drop.
+   */
+  restart(options?: { downMs?: number }): Promise<void>;
   close(): Promise<void>;
 }
+
+export type HandledListener = (request: SimRequest, reply: SimReply) => void;
 
 export interface StartOptions {
   name: string;
@@ -53,6 +66,7 @@ export const ADMIN_TOKEN_HEADER = "x-simulator-admin-token";
 export async function startHttpServer(options: StartOptions): Promise<SimulatorServer> {
   const faults = new FaultInjector();
   const stats = { requests: 0, byRoute: {} as Record<string, number> };
+  const handledListeners = new Set<HandledListener>();
   const listener = (req: http.IncomingMessage, res: http.ServerResponse): void => {
     void serve(req, res);
   };
@@ -85,7 +99,19 @@ export async function startHttpServer(options: StartOptions): Promise<SimulatorS
         return;
       }
       if (injected.action === "503") return send(res, { status: 503, rawBody: "Service Unavailable (injected)", headers: { "content-type": "text/plain" } });
-      send(res, await options.handler(request));
+      const reply = await options.handler(request);
+      for (const listener of [...handledListeners]) {
+        try {
+          listener(request, reply);
+        } catch {
+          // a listener's failure is not the client's
+        }
+      }
+      if (injected.action === "dropAfter") {
+        req.socket.destroy();
+        return;
+      }
+      send(res, reply);
     } catch (error) {
       send(res, { status: 500, rawBody: `simulator error: ${error instanceof Error ? error.stack : String(error)}`, headers: { "content-type": "text/plain" } });
     }
@@ -110,10 +136,15 @@ export async function startHttpServer(options: StartOptions): Promise<SimulatorS
     return { status: 404, body: { error: `no admin route ${request.method} ${request.path}` } };
   }
 
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(options.port ?? 0, options.host ?? "127.0.0.1", () => resolve());
-  });
+  const listen = (port: number): Promise<void> =>
+    new Promise<void>((resolve, reject) => {
+      server.once("error", reject);
+      server.listen(port, options.host ?? "127.0.0.1", () => {
+        server.off("error", reject);
+        resolve();
+      });
+    });
+  await listen(options.port ?? 0);
   const address = server.address() as AddressInfo;
   const host = address.family === "IPv6" ? `[${address.address}]` : address.address;
   return {
@@ -122,6 +153,21 @@ export async function startHttpServer(options: StartOptions): Promise<SimulatorS
     port: address.port,
     faults,
     stats,
+    onHandled: (listener) => {
+      handledListeners.add(listener);
+      return () => {
+        handledListeners.delete(listener);
+      };
+    },
+    restart: async (restartOptions = {}) => {
+      await new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      });
+      const downMs = restartOptions.downMs ?? 0;
+      if (downMs > 0) await delay(downMs);
+      await listen(address.port);
+    },
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();

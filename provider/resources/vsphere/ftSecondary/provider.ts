@@ -230,6 +230,9 @@ function explain(error: unknown, what: string, vm: string): unknown {
   if (error instanceof errors.VendorFaultError) return new errors.VendorFaultError(message, context);
   if (error instanceof errors.NotFoundError) return new errors.NotFoundError(message, context);
   if (error instanceof errors.ConflictError) return new errors.ConflictError(message, context);
+  if (error instanceof errors.ConnectionError) return new errors.ConnectionError(message, error.requestSent, context);
+  if (error instanceof errors.TimeoutError) return new errors.TimeoutError(message, error.lastState, context);
+  if (error instanceof errors.ServerError) return new errors.ServerError(message, error.status, context);
   return error;
 }
 
@@ -448,18 +451,26 @@ export async function update(id: string, olds: Record<string, unknown>, news: Re
           object: `VirtualMachine:${inputs.vmId}`,
         });
       }
-      try {
-        if (inputs.enabled) {
-          const outcome = await runTask(connection, `EnableSecondaryVM_Task on ${vm}`, deadline, () => ft.enableSecondaryVm(connection, primary, secondary));
-          const result = parseSecondaryOpResult(outcome.result);
-          power = { powerOnAttempted: result.powerOnAttempted, powerOnOutcome: result.powerOnOutcome, powerOnFault: result.powerOnFault };
-        } else {
-          await runTask(connection, `DisableSecondaryVM_Task on ${vm}`, deadline, () => ft.disableSecondaryVm(connection, primary, secondary));
+      for (let attempt = 0; ; attempt += 1) {
+        try {
+          if (inputs.enabled) {
+            const outcome = await runTask(connection, `EnableSecondaryVM_Task on ${vm}`, deadline, () => ft.enableSecondaryVm(connection, primary, secondary));
+            const result = parseSecondaryOpResult(outcome.result);
+            power = { powerOnAttempted: result.powerOnAttempted, powerOnOutcome: result.powerOnOutcome, powerOnFault: result.powerOnFault };
+          } else {
+            await runTask(connection, `DisableSecondaryVM_Task on ${vm}`, deadline, () => ft.disableSecondaryVm(connection, primary, secondary));
+          }
+          break;
+        } catch (error) {
+          // Someone made the same change meanwhile (SecondaryVmAlreadyDisabled / SecondaryVmAlreadyEnabled / InvalidState),
+          // or the answer was lost: read the group back.
+          const ambiguous = error instanceof errors.ConnectionError && error.requestSent;
+          const again = ambiguous || isFault(error, "SecondaryVmAlreadyDisabled", "SecondaryVmAlreadyEnabled", "InvalidState") ? await readGroupQuietly(connection, inputs.vmId) : undefined;
+          if (again && secondaryEnabled(again) === inputs.enabled) break;
+          // Not changed (yet): ask again; a task the lost call started answers TaskInProgress and is waited for.
+          if (ambiguous && attempt < 2 && Date.now() < deadline) continue;
+          throw explain(error, inputs.enabled ? "Enabling the FT secondary" : "Disabling the FT secondary", vm);
         }
-      } catch (error) {
-        // Someone made the same change meanwhile: SecondaryVmAlreadyDisabled / SecondaryVmAlreadyEnabled / InvalidState.
-        const again = isFault(error, "SecondaryVmAlreadyDisabled", "SecondaryVmAlreadyEnabled", "InvalidState") ? await readGroupQuietly(connection, inputs.vmId) : undefined;
-        if (!again || secondaryEnabled(again) !== inputs.enabled) throw explain(error, inputs.enabled ? "Enabling the FT secondary" : "Disabling the FT secondary", vm);
       }
       view = (await readGroupQuietly(connection, inputs.vmId)) ?? view;
     }
@@ -479,15 +490,21 @@ async function deleteImpl(id: string, props: Record<string, unknown>): Promise<v
     // The VM is gone, or FT is already off: nothing to undo.
     if (!view || view.role === "none") return;
     const vm = describeVm(view.primaryVmId, view.primaryVmId === inputs.vmId ? view.vmName : undefined);
-    try {
-      await runTask(connection, `TurnOffFaultToleranceForVM_Task on ${vm}`, deadline, () => ft.turnOffFaultToleranceForVm(connection, view.primaryVmId));
-    } catch (error) {
-      // Turned off (or the VM removed) by someone else meanwhile: done.
-      if (error instanceof errors.NotFoundError || isFault(error, "InvalidState", "InvalidOperationOnSecondaryVm")) {
-        const again = await readGroupQuietly(connection, inputs.vmId);
-        if (again === undefined ? error instanceof errors.NotFoundError : again.role === "none") return;
+    for (let attempt = 0; ; attempt += 1) {
+      try {
+        await runTask(connection, `TurnOffFaultToleranceForVM_Task on ${vm}`, deadline, () => ft.turnOffFaultToleranceForVm(connection, view.primaryVmId));
+        return;
+      } catch (error) {
+        // Turned off (or the VM removed) by someone else meanwhile, or by this call whose answer was lost: done.
+        const ambiguous = error instanceof errors.ConnectionError && error.requestSent;
+        if (ambiguous || error instanceof errors.NotFoundError || isFault(error, "InvalidState", "InvalidOperationOnSecondaryVm")) {
+          const again = await readGroupQuietly(connection, inputs.vmId);
+          if (again === undefined ? error instanceof errors.NotFoundError : again.role === "none") return;
+          // Still on: ask again; a task the lost call started answers TaskInProgress and is waited for.
+          if (ambiguous && again !== undefined && attempt < 2 && Date.now() < deadline) continue;
+        }
+        throw explain(error, "Turning Fault Tolerance off", vm);
       }
-      throw explain(error, "Turning Fault Tolerance off", vm);
     }
   });
 }

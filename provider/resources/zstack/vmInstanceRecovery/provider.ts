@@ -180,7 +180,9 @@ async function recoverVm(
       throw error;
     }
     if (current.state === "Destroyed" || current.state === "Destroying") throw error;
-    if (!(error instanceof errors.TimeoutError) && !isJobExpired(error) && !(error instanceof errors.ConnectionError)) throw error;
+    // VM.1010 (wrong state) for a VM that is no longer Destroyed: another recovery of it won the race; it is back as declared.
+    const recoveredMeanwhile = error instanceof errors.ConflictError && error.fault?.type === "VM.1010";
+    if (!(error instanceof errors.TimeoutError) && !isJobExpired(error) && !(error instanceof errors.ConnectionError) && !recoveredMeanwhile) throw error;
     vm = current; // the recovery happened even though its job could not be followed to the end
   }
   const recoveredAt = new Date().toISOString();

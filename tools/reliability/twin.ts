@@ -1,0 +1,95 @@
+/**
+ * The offline twin the fault matrix runs against: the three vendor simulators on loopback, with short task/job/run
+ * durations, distinctive credentials (so a leak is unmistakable), the in-process providers pointed at them, and a log
+ * of every credential the clients sent (session ids, tokens), so the audit can look for them in error messages.
+ */
+import { recordStackConfig } from "../../provider/config";
+import { forget } from "../../provider/runtime";
+import type { SimRequest, SimulatorServer } from "../../simulator/common/httpServer";
+import { startVeeamSimulator, type VeeamSimulator } from "../../simulator/veeam";
+import { startVsphereSimulator, type VsphereSimulator } from "../../simulator/vsphere";
+import { startZstackSimulator, type ZstackSimulator } from "../../simulator/zstack";
+
+export type Vendor = "vsphere" | "veeam" | "zstack";
+
+export interface ReliabilityTwin {
+  vsphere: VsphereSimulator;
+  veeam: VeeamSimulator;
+  zstack: ZstackSimulator;
+  server(vendor: Vendor): SimulatorServer;
+  /** Passwords, and every session id / token a client sent so far. */
+  secrets(): string[];
+  /** Clears faults on every server and drops the provider's cached sessions. */
+  reset(): void;
+  close(): Promise<void>;
+}
+
+export interface TwinTiming {
+  /** vSphere task duration (ms). */
+  taskMs: number;
+  /** ZStack job duration (ms). */
+  jobMs: number;
+  /** Veeam run/undo duration (ms). */
+  runMs: number;
+}
+
+export const DEFAULT_TIMING: TwinTiming = { taskMs: 120, jobMs: 80, runMs: 200 };
+
+/** Credential header values: vSphere session id, Veeam bearer token, ZStack session uuid. */
+function credentialsIn(request: SimRequest): string[] {
+  const found: string[] = [];
+  const session = request.headers["vmware-api-session-id"];
+  if (typeof session === "string" && session.length >= 8) found.push(session);
+  const authorization = request.headers["authorization"];
+  if (typeof authorization === "string") {
+    const value = authorization.replace(/^(Bearer|OAuth|Basic)\s+/i, "").trim();
+    if (value.length >= 8) found.push(value);
+  }
+  return found;
+}
+
+export async function startReliabilityTwin(timing: TwinTiming = DEFAULT_TIMING): Promise<ReliabilityTwin> {
+  const vsphere = await startVsphereSimulator({ taskDurationMs: timing.taskMs, guestOperationMs: 100, ftSyncMs: 50, password: "Rel!vsphere-Secret-7731" });
+  const veeam = await startVeeamSimulator({ runDurationMs: timing.runMs, password: "Rel!veeam-Secret-4410" });
+  const zstack = await startZstackSimulator({ jobDurationMs: timing.jobMs, password: "Rel!zstack-Secret-9902" });
+  const seen = new Set<string>([vsphere.password, veeam.password, zstack.password]);
+  for (const server of [vsphere.server, veeam.server, zstack.server]) {
+    server.onHandled((request) => {
+      for (const credential of credentialsIn(request)) seen.add(credential);
+    });
+  }
+  const servers: Record<Vendor, SimulatorServer> = { vsphere: vsphere.server, veeam: veeam.server, zstack: zstack.server };
+  const configure = (): void => {
+    recordStackConfig({
+      "vsphere:vsphereServer": vsphere.url,
+      "vsphere:user": vsphere.username,
+      "vsphere:password": vsphere.password,
+      "veeam:server": veeam.url,
+      "veeam:username": veeam.username,
+      "veeam:password": veeam.password,
+      "veeam:apiVersion": "v2",
+      "zstack:endpoint": zstack.url,
+      "zstack:accountName": zstack.accountName,
+      "zstack:accountPassword": zstack.password,
+    });
+  };
+  configure();
+  const twin: ReliabilityTwin = {
+    vsphere,
+    veeam,
+    zstack,
+    server: (vendor) => servers[vendor],
+    secrets: () => [...seen],
+    reset: () => {
+      for (const server of Object.values(servers)) server.faults.reset();
+      configure();
+      forget("vsphere.");
+      forget("veeam.");
+      forget("zstack.");
+    },
+    close: async () => {
+      await Promise.all([vsphere.close(), veeam.close(), zstack.close()]);
+    },
+  };
+  return twin;
+}
