@@ -239,4 +239,21 @@ describe("FtSecondary requests", () => {
     expect((error as { fault?: { type: string } }).fault?.type).toBe("FaultToleranceNotLicensed");
     expect((error as Error).message).toMatch(/^Turning Fault Tolerance on for VM "app-42" \(vm-42\) failed: .*not licensed.*license that includes Fault Tolerance/);
   });
+  it("read asks for the VM and its recorded secondary in one RetrievePropertiesEx; a re-spawned secondary costs one more read", async () => {
+    turnFtOn();
+    const retrieves = () => seen.filter((s) => s.path.endsWith("/RetrievePropertiesEx"));
+    const objects = (call: Seen) => (call.body as { specSet: { objectSet: { obj: { value: string } }[] }[] }).specSet[0]!.objectSet.map((set) => set.obj.value);
+    const found = await crud.read("vm-42", { vmId: "vm-42", enabled: true, timeoutSeconds: 60, secondaryVmId: "vm-43" });
+    expect(found.props).toMatchObject({ secondaryVmId: "vm-43", secondaryHost: "host-12", faultToleranceState: "running" });
+    expect(retrieves().map(objects)).toEqual([["vm-43", "vm-42"]]);
+
+    // vSphere re-spawned the secondary as vm-44: the speculative read of vm-43 is not used, vm-44 is read after.
+    (properties["VirtualMachine:vm-42"]!["config.ftInfo"] as { secondaries: unknown[] }).secondaries = [ref("VirtualMachine", "vm-44")];
+    properties["VirtualMachine:vm-44"] = { runtime: { _typeName: "VirtualMachineRuntimeInfo", host: ref("HostSystem", "host-14"), powerState: "poweredOn", faultToleranceState: "running" } };
+    delete properties["VirtualMachine:vm-43"];
+    seen.length = 0;
+    const respawned = await crud.read("vm-42", { vmId: "vm-42", enabled: true, timeoutSeconds: 60, secondaryVmId: "vm-43" });
+    expect(respawned.props).toMatchObject({ secondaryVmId: "vm-44", secondaryHost: "host-14" });
+    expect(retrieves().map(objects)).toEqual([["vm-43", "vm-42"], ["vm-44"]]);
+  });
 });

@@ -43,6 +43,17 @@ function tree(current: string | undefined, roots: unknown[]): unknown {
   };
 }
 
+const FACT_PATHS = ["name", "runtime.powerState", "runtime.host", "runtime.faultToleranceState", "guest.toolsRunningStatus", "config.template", "config.ftInfo"];
+
+/** One RetrievePropertiesEx answer carrying the VM's facts and its snapshot tree (both read in one call before a create). */
+function factsAndTree(factsAnswer: unknown, treeAnswer: unknown): unknown {
+  type Result = { objects: { propSet?: unknown[] }[] };
+  const merged = JSON.parse(JSON.stringify(factsAnswer)) as Result;
+  const snapshot = (treeAnswer as Result).objects[0]!.propSet ?? [];
+  merged.objects[0]!.propSet = [...(merged.objects[0]!.propSet ?? []), ...snapshot];
+  return merged;
+}
+
 function taskReturnsSnapshot(taskId: string, snapshotId: string): void {
   pollTask(taskId, { state: "success", result: moref("VirtualMachineSnapshot", snapshotId) });
 }
@@ -50,8 +61,7 @@ function taskReturnsSnapshot(taskId: string, snapshotId: string): void {
 describe("VmSnapshot requests", () => {
   it("CreateSnapshotEx_Task with the spec's body (% escaped in the name only), keyed on the result MoRef", async () => {
     loginSequence();
-    intercept("POST", RETRIEVE, 200, facts("vm-42", "poweredOn"));
-    intercept("POST", RETRIEVE, 200, tree("snapshot-1", [node("snapshot-1", "50% off")]));
+    intercept("POST", RETRIEVE, 200, factsAndTree(facts("vm-42", "poweredOn"), tree("snapshot-1", [node("snapshot-1", "50% off")])));
     intercept("POST", `${BASE}/VirtualMachine/vm-42/CreateSnapshotEx_Task`, 200, moref("Task", "task-3"));
     taskReturnsSnapshot("task-3", "snapshot-2");
     intercept("POST", RETRIEVE, 200, tree("snapshot-2", [node("snapshot-1", "50% off", [node("snapshot-2", "50% off", [], { description: "100% sure", state: "poweredOn", quiesced: true })])]));
@@ -61,13 +71,14 @@ describe("VmSnapshot requests", () => {
     const call = seen.find((s) => s.path.endsWith("/CreateSnapshotEx_Task"))!;
     expect(call.body).toEqual({ name: "50%25 off", description: "100% sure", memory: true, quiesceSpec: { _typeName: "VirtualMachineGuestQuiesceSpec" } });
     expect(call.headers["content-type"]).toBe("application/json");
-    expect(seen[4]!.body).toEqual(retrieveBody("vm-42", ["snapshot"]));
+    // The VM's facts and its snapshot tree before the create share one RetrievePropertiesEx; the read-back asks for the tree alone.
+    expect(seen[3]!.body).toEqual(retrieveBody("vm-42", ["snapshot", ...FACT_PATHS]));
+    expect(seen[seen.length - 1]!.body).toEqual(retrieveBody("vm-42", ["snapshot"]));
   });
 
   it("without quiesce sends no quiesceSpec; a server without CreateSnapshotEx_Task (HTTP 404) gets CreateSnapshot_Task", async () => {
     loginSequence();
-    intercept("POST", RETRIEVE, 200, facts("vm-42", "poweredOff", "guestToolsNotRunning"));
-    intercept("POST", RETRIEVE, 200, tree(undefined, []));
+    intercept("POST", RETRIEVE, 200, factsAndTree(facts("vm-42", "poweredOff", "guestToolsNotRunning"), tree(undefined, [])));
     intercept("POST", `${BASE}/VirtualMachine/vm-42/CreateSnapshotEx_Task`, 404, undefined);
     intercept("POST", `${BASE}/VirtualMachine/vm-42/CreateSnapshot_Task`, 200, moref("Task", "task-4"));
     taskReturnsSnapshot("task-4", "snapshot-9");
@@ -81,8 +92,7 @@ describe("VmSnapshot requests", () => {
 
   it("a MethodNotFound fault for CreateSnapshotEx_Task also selects CreateSnapshot_Task, remembered for the connection", async () => {
     loginSequence();
-    intercept("POST", RETRIEVE, 200, facts("vm-42", "poweredOn"));
-    intercept("POST", RETRIEVE, 200, tree(undefined, []));
+    intercept("POST", RETRIEVE, 200, factsAndTree(facts("vm-42", "poweredOn"), tree(undefined, [])));
     intercept("POST", `${BASE}/VirtualMachine/vm-42/CreateSnapshotEx_Task`, 500, { _typeName: "MethodNotFound", method: "CreateSnapshotEx_Task" });
     intercept("POST", `${BASE}/VirtualMachine/vm-42/CreateSnapshot_Task`, 200, moref("Task", "task-4"));
     taskReturnsSnapshot("task-4", "snapshot-9");
@@ -90,8 +100,7 @@ describe("VmSnapshot requests", () => {
     await crud.create({ vmId: "vm-42", name: "q", ...SNAPSHOT_INPUTS, quiesce: true });
     expect(seen.find((s) => s.path.endsWith("/CreateSnapshot_Task"))!.body).toEqual({ name: "q", description: "", memory: false, quiesce: true });
 
-    intercept("POST", RETRIEVE, 200, facts("vm-42", "poweredOn"));
-    intercept("POST", RETRIEVE, 200, tree("snapshot-9", [node("snapshot-9", "q")]));
+    intercept("POST", RETRIEVE, 200, factsAndTree(facts("vm-42", "poweredOn"), tree("snapshot-9", [node("snapshot-9", "q")])));
     intercept("POST", `${BASE}/VirtualMachine/vm-42/CreateSnapshot_Task`, 200, moref("Task", "task-5"));
     intercept("GET", `${BASE}/Task/task-5/info`, 200, { _typeName: "TaskInfo", key: "task-5", task: moref("Task", "task-5"), state: "success", result: moref("VirtualMachineSnapshot", "snapshot-10") });
     intercept("POST", RETRIEVE, 200, tree("snapshot-10", [node("snapshot-9", "q", [node("snapshot-10", "r")])]));
@@ -111,8 +120,7 @@ describe("VmSnapshot requests", () => {
 
   it("a lost answer to CreateSnapshotEx_Task is reconciled from the tree: the new snapshot of that name is adopted, no second create", async () => {
     loginSequence();
-    intercept("POST", RETRIEVE, 200, facts("vm-42", "poweredOn"));
-    intercept("POST", RETRIEVE, 200, tree("snapshot-1", [node("snapshot-1", "again")]));
+    intercept("POST", RETRIEVE, 200, factsAndTree(facts("vm-42", "poweredOn"), tree("snapshot-1", [node("snapshot-1", "again")])));
     mock.agent.get(ORIGIN).intercept({ method: "POST", path: `${BASE}/VirtualMachine/vm-42/CreateSnapshotEx_Task` }).replyWithError(new Error("socket hang up"));
     intercept("POST", RETRIEVE, 200, tree("snapshot-5", [node("snapshot-1", "again", [node("snapshot-5", "again")])]));
     intercept("POST", RETRIEVE, 200, tree("snapshot-5", [node("snapshot-1", "again", [node("snapshot-5", "again")])]));
@@ -124,8 +132,7 @@ describe("VmSnapshot requests", () => {
 
   it("a create whose wait times out after vSphere made the snapshot reports a partial failure with its id", async () => {
     loginSequence();
-    intercept("POST", RETRIEVE, 200, facts("vm-42", "poweredOn"));
-    intercept("POST", RETRIEVE, 200, tree(undefined, []));
+    intercept("POST", RETRIEVE, 200, factsAndTree(facts("vm-42", "poweredOn"), tree(undefined, [])));
     intercept("POST", `${BASE}/VirtualMachine/vm-42/CreateSnapshotEx_Task`, 200, moref("Task", "task-8"));
     intercept("POST", `${BASE}/PropertyCollector/propertyCollector/CreatePropertyCollector`, 500, { _typeName: "NotSupported" });
     mock.agent
@@ -142,13 +149,14 @@ describe("VmSnapshot requests", () => {
 
   it("RenameSnapshot sends only what changed and answers 204", async () => {
     loginSequence();
-    intercept("POST", RETRIEVE, 200, tree("snapshot-2", [node("snapshot-2", "before", [], { description: "same" })]));
+    // What differs from the recorded outputs is renamed at once, then the tree is read back (no read before the call).
     intercept("POST", `${BASE}/VirtualMachineSnapshot/snapshot-2/RenameSnapshot`, 204, undefined);
     intercept("POST", RETRIEVE, 200, tree("snapshot-2", [node("snapshot-2", "after 5%", [], { description: "same" })]));
     const olds = { vmId: "vm-42", name: "before", ...SNAPSHOT_INPUTS, description: "same" };
     const updated = await crud.update("snapshot-2", olds, { ...olds, name: "after 5%" });
     expect(updated.outs).toMatchObject({ name: "after 5%", description: "same", snapshotId: "snapshot-2" });
     expect(seen.find((s) => s.path.endsWith("/RenameSnapshot"))!.body).toEqual({ name: "after 5%25" });
+    expect(calls()).toEqual(["POST /VirtualMachineSnapshot/snapshot-2/RenameSnapshot", "POST /PropertyCollector/propertyCollector/RetrievePropertiesEx"]);
   });
 
   it("RemoveSnapshot_Task with removeChildren and consolidate; a snapshot already gone is not an error", async () => {

@@ -103,6 +103,17 @@ describe("VmSnapshot lifecycle against the simulator", () => {
     expect(updated.outs).toMatchObject({ name: "declared" });
   });
 
+  it("an update whose recorded outputs are stale still renames back a name changed by hand (read-back finds the drift)", async () => {
+    const vmId = newVm();
+    const created = await createChecked({ vmId, name: "declared", description: "kept" });
+    twin.sim.world.snapshots.get(created.id)!.name = "renamed by hand";
+    // No refresh: the recorded outputs still say "declared"; only timeoutSeconds changes.
+    const news = await checked(created.outs, { vmId, name: "declared", description: "kept", timeoutSeconds: 600 });
+    const updated = await crud.update(created.id, created.outs, news);
+    expect(updated.outs).toMatchObject({ name: "declared", description: "kept", timeoutSeconds: 600 });
+    expect(twin.sim.world.snapshots.get(created.id)).toMatchObject({ name: "declared", description: "kept" });
+  });
+
   it("finds a snapshot anywhere in the tree and refreshes parent and current; children move up when it is removed", async () => {
     const vmId = newVm();
     const parent = await createChecked({ vmId, name: "same" });

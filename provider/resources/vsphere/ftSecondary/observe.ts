@@ -42,11 +42,43 @@ async function readVm(connection: connections.VsphereConnection, vmId: string, p
   }
 }
 
+/** How `readGroup` reads the other VMs of the group. */
+export interface GroupReadOptions {
+  /**
+   * VMs expected in the group (the secondary recorded in state, or named by a task result): their runtime is read in
+   * the same RetrievePropertiesEx as `vmId`. A VM the group does not name is ignored, one it names but not listed
+   * here is read afterwards.
+   */
+  expected?: (string | undefined)[];
+  /** false: the other VMs' runtime is not needed (role and primary are enough); secondary fields stay unset. */
+  members?: boolean;
+}
+
 /**
  * The FT group of `vmId` as vSphere reports it now (config.ftInfo and runtime of the primary, runtime of the
  * secondary), or undefined when the VM no longer exists.
  */
-export async function readGroup(connection: connections.VsphereConnection, vmId: string): Promise<FtGroupView | undefined> {
+export async function readGroup(connection: connections.VsphereConnection, vmId: string, options: GroupReadOptions = {}): Promise<FtGroupView | undefined> {
+  // Reads issued together share one RetrievePropertiesEx: the expected members are asked alongside `vmId`. Each
+  // outcome is kept (settled), so a read that turns out not to be needed cannot surface as an unhandled rejection.
+  const early = new Map<string, Promise<{ values?: Record<string, unknown>; error?: unknown }>>();
+  for (const other of options.expected ?? []) {
+    if (other === undefined || other === vmId || early.has(other) || options.members === false) continue;
+    early.set(
+      other,
+      readVm(connection, other, ["runtime"]).then(
+        (values) => ({ values }),
+        (error: unknown) => ({ error }),
+      ),
+    );
+  }
+  const runtimeOf = async (other: string): Promise<unknown> => {
+    const settled = early.get(other);
+    if (!settled) return (await readVm(connection, other, ["runtime"]))?.["runtime"];
+    const outcome = await settled;
+    if (outcome.error !== undefined) throw outcome.error;
+    return outcome.values?.["runtime"];
+  };
   const own = await readVm(connection, vmId, ["name", "config.ftInfo", "runtime"]);
   if (!own) return undefined;
   const vmName = text(own["name"]) ? unescapeEntityName(own["name"] as string) : undefined;
@@ -72,12 +104,11 @@ export async function readGroup(connection: connections.VsphereConnection, vmId:
   if (ftInfo.role === "secondary" && ftInfo.primaryVmId) {
     primaryVmId = ftInfo.primaryVmId;
     secondaryVmId = vmId;
-    const primary = await readVm(connection, primaryVmId, ["runtime"]);
-    primaryRuntime = primary?.["runtime"];
+    primaryRuntime = options.members === false ? undefined : await runtimeOf(primaryVmId);
   }
   let secondaryRuntime: unknown;
-  if (secondaryVmId !== undefined) {
-    secondaryRuntime = secondaryVmId === vmId ? runtime : (await readVm(connection, secondaryVmId, ["runtime"]))?.["runtime"];
+  if (secondaryVmId !== undefined && options.members !== false) {
+    secondaryRuntime = secondaryVmId === vmId ? runtime : await runtimeOf(secondaryVmId);
   }
   return {
     vmId,

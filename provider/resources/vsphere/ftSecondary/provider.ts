@@ -17,7 +17,7 @@ import { isTaskInProgress, runTask } from "../shared/tasks";
 import { vmNotFound } from "../shared/vm";
 import * as args from "./args";
 import { ftSecondarySchema, type FtSecondaryInputs, type FtSecondaryOutputs } from "./args";
-import { clusterOfHost, objectExists, readGroup, readPreconditions, readPrimaryDisks } from "./observe";
+import { clusterOfHost, objectExists, readGroup, readPreconditions, readPrimaryDisks, type GroupReadOptions } from "./observe";
 import {
   describeVm,
   driftOf,
@@ -240,9 +240,9 @@ function emptyView(vmId: string, vmName?: string): FtGroupView {
   return { vmId, vmName, role: "none", primaryVmId: vmId, faultToleranceState: "notConfigured", faultToleranceType: "unset", instanceUuids: [] };
 }
 
-async function readGroupQuietly(connection: connections.VsphereConnection, vmId: string): Promise<FtGroupView | undefined> {
+async function readGroupQuietly(connection: connections.VsphereConnection, vmId: string, options: GroupReadOptions = {}): Promise<FtGroupView | undefined> {
   try {
-    return await readGroup(connection, vmId);
+    return await readGroup(connection, vmId, options);
   } catch {
     return undefined;
   }
@@ -369,7 +369,8 @@ async function turnOn(connection: connections.VsphereConnection, inputs: FtSecon
   }
   let view: FtGroupView | undefined;
   try {
-    view = await readGroup(connection, inputs.vmId);
+    // The secondary named by the task result is read in the same call as the primary.
+    view = await readGroup(connection, inputs.vmId, { expected: [secondaryVmId] });
   } catch (error) {
     const known: FtGroupView = { ...emptyView(inputs.vmId, vmName), role: "primary", secondaryVmId, faultToleranceState: inputs.enabled ? "starting" : "disabled", faultToleranceType: "checkpointing" };
     throw new errors.PartialFailureError(
@@ -420,7 +421,10 @@ export async function create(raw: Record<string, unknown>): Promise<pulumi.dynam
 export async function read(id: string, props: Record<string, unknown>): Promise<pulumi.dynamic.ReadResult> {
   const inputs = inputsFromProps(id, props ?? {}, `read ${RESOURCE}`);
   const connection = await connections.connect();
-  const view = await readGroup(connection, inputs.vmId);
+  // The recorded secondary (and primary, after a failover) is read speculatively in the same call as the VM; only a
+  // group that names another VM costs a second read.
+  const recorded = (key: string): string | undefined => (typeof props?.[key] === "string" ? (props[key] as string) : undefined);
+  const view = await readGroup(connection, inputs.vmId, { expected: [recorded("secondaryVmId"), recorded("primaryVmId")] });
   // The VM is gone, or FT was turned off outside Pulumi: the resource no longer exists.
   if (!view || view.role === "none") return { id: "", props: {} };
   const placedDisks = typeof props?.["placedDisks"] === "number" ? props["placedDisks"] : 0;
@@ -434,8 +438,9 @@ export async function update(id: string, olds: Record<string, unknown>, news: Re
   const inputs = parseInputs(news, operation);
   const deadline = deadlineAfter(inputs.timeoutSeconds);
   const connection = await connections.connect();
+  const recorded = (key: string): string | undefined => (typeof olds?.[key] === "string" ? (olds[key] as string) : undefined);
   return withVmLock(inputs.vmId, async () => {
-    let view = await readGroup(connection, inputs.vmId);
+    let view = await readGroup(connection, inputs.vmId, { expected: [recorded("secondaryVmId"), recorded("primaryVmId")] });
     if (!view) throw vmNotFound(inputs.vmId, operation);
     // FT was turned off (outside Pulumi, or a create that never finished): turn it on again as declared.
     if (view.role === "none") return { outs: (await turnOn(connection, inputs, deadline, view.vmName)) as unknown as Record<string, unknown> };
@@ -472,7 +477,7 @@ export async function update(id: string, olds: Record<string, unknown>, news: Re
           throw explain(error, inputs.enabled ? "Enabling the FT secondary" : "Disabling the FT secondary", vm);
         }
       }
-      view = (await readGroupQuietly(connection, inputs.vmId)) ?? view;
+      view = (await readGroupQuietly(connection, inputs.vmId, { expected: [secondary, primary] })) ?? view;
     }
     const placedDisks = typeof olds["placedDisks"] === "number" ? olds["placedDisks"] : 0;
     return { outs: outputsFrom(inputs, view, power, placedDisks) as unknown as Record<string, unknown> };
@@ -486,7 +491,8 @@ async function deleteImpl(id: string, props: Record<string, unknown>): Promise<v
   const deadline = deadlineAfter(inputs.timeoutSeconds);
   const connection = await connections.connect();
   await withVmLock(inputs.vmId, async () => {
-    const view = await readGroup(connection, inputs.vmId);
+    // Role and primary are all delete needs: the members' runtime is not read.
+    const view = await readGroup(connection, inputs.vmId, { members: false });
     // The VM is gone, or FT is already off: nothing to undo.
     if (!view || view.role === "none") return;
     const vm = describeVm(view.primaryVmId, view.primaryVmId === inputs.vmId ? view.vmName : undefined);
@@ -498,7 +504,7 @@ async function deleteImpl(id: string, props: Record<string, unknown>): Promise<v
         // Turned off (or the VM removed) by someone else meanwhile, or by this call whose answer was lost: done.
         const ambiguous = error instanceof errors.ConnectionError && error.requestSent;
         if (ambiguous || error instanceof errors.NotFoundError || isFault(error, "InvalidState", "InvalidOperationOnSecondaryVm")) {
-          const again = await readGroupQuietly(connection, inputs.vmId);
+          const again = await readGroupQuietly(connection, inputs.vmId, { members: false });
           if (again === undefined ? error instanceof errors.NotFoundError : again.role === "none") return;
           // Still on: ask again; a task the lost call started answers TaskInProgress and is waited for.
           if (ambiguous && again !== undefined && attempt < 2 && Date.now() < deadline) continue;

@@ -184,6 +184,10 @@ function newSnapshotNamed(tree: SnapshotTree, before: Set<string>, name: string)
   return fresh[0];
 }
 
+function rethrow(error: unknown): never {
+  throw error;
+}
+
 /** Removes a snapshot this create left behind; true when it is gone. */
 async function undoCreate(connection: connections.VsphereConnection, snapshotId: string): Promise<boolean> {
   try {
@@ -205,9 +209,18 @@ function resultSnapshotId(result: unknown): string | undefined {
 
 async function createSnapshotUnderLock(connection: connections.VsphereConnection, inputs: VmSnapshotInputs, deadline: number, operation: string): Promise<VmSnapshotOutputs> {
   const vmId = inputs.vmId;
+  // The VM's facts and its snapshot tree are read concurrently, so they share one RetrievePropertiesEx; the tree's
+  // outcome is held until the facts are known (a missing VM or a refusal is reported from the facts first).
+  const treeRead: Promise<{ tree?: SnapshotTree; error?: unknown }> = readSnapshotTree(connection, vmId).then(
+    (tree) => ({ tree }),
+    (error: unknown) => ({ error }),
+  );
   const facts = await readVmFacts(connection, vmId, operation);
   throwRefusal(snapshotRefusals(inputs, facts), operation, vmId);
-  const before = new Set((await readSnapshotTree(connection, vmId)).nodes.map((node) => node.id));
+  const first = await treeRead;
+  // A server that refused a nested fact path faults the whole shared call: the tree is then read on its own.
+  const beforeTree = first.tree ?? (isFault(first.error, "InvalidProperty") ? await readSnapshotTree(connection, vmId) : rethrow(first.error));
+  const before = new Set(beforeTree.nodes.map((node) => node.id));
   let ambiguous = false;
   let snapshotId: string | undefined;
   for (let round = 0; snapshotId === undefined; round += 1) {
@@ -351,21 +364,13 @@ function goneError(snapshotId: string, vmId: string, operation: string): errors.
   );
 }
 
-export async function update(id: string, _olds: Record<string, unknown>, news: Record<string, unknown>): Promise<pulumi.dynamic.UpdateResult> {
+export async function update(id: string, olds: Record<string, unknown>, news: Record<string, unknown>): Promise<pulumi.dynamic.UpdateResult> {
   const operation = `update ${RESOURCE}`;
   const inputs = parseInputs(news, operation);
   const deadline = deadlineAfter(inputs.timeoutSeconds);
   const connection = await connections.connect();
   const outs = await withVmLock(inputs.vmId, async () => {
-    let tree = await readSnapshotTree(connection, inputs.vmId).catch((error: unknown) => {
-      throw error instanceof errors.NotFoundError ? goneError(id, inputs.vmId, operation) : error;
-    });
-    let node = tree.nodes.find((candidate) => candidate.id === id);
-    if (!node) throw goneError(id, inputs.vmId, operation);
-    const changes: { name?: string; description?: string } = {};
-    if (observedText(node.name, inputs.name) !== inputs.name) changes.name = inputs.name;
-    if (observedText(node.description, inputs.description) !== inputs.description) changes.description = inputs.description;
-    if (changes.name !== undefined || changes.description !== undefined) {
+    const rename = async (changes: { name?: string; description?: string }): Promise<void> => {
       try {
         await retryWhileBusy(`RenameSnapshot on ${snapshotObject(id)}`, deadline, () => snapshots.renameSnapshot(connection, id, changes));
       } catch (error) {
@@ -373,11 +378,33 @@ export async function update(id: string, _olds: Record<string, unknown>, news: R
         if (isFault(error, "InvalidName")) throw new errors.ValidationError(`name: vCenter refused the snapshot name "${inputs.name}" (${errors.errorMessage(error)}).`, "name", { operation, cause: error, fault: (error as errors.VmAvailabilityError).fault });
         throw error;
       }
-      tree = await readSnapshotTree(connection, inputs.vmId);
-      node = tree.nodes.find((candidate) => candidate.id === id);
+    };
+    const readNode = async (): Promise<{ tree: SnapshotTree; node: SnapshotNode }> => {
+      const tree = await readSnapshotTree(connection, inputs.vmId).catch((error: unknown) => {
+        throw error instanceof errors.NotFoundError ? goneError(id, inputs.vmId, operation) : error;
+      });
+      const node = tree.nodes.find((candidate) => candidate.id === id);
       if (!node) throw goneError(id, inputs.vmId, operation);
+      return { tree, node };
+    };
+    const pending = (name: string | undefined, description: string | undefined): { name?: string; description?: string } | undefined => {
+      const changes: { name?: string; description?: string } = {};
+      if (name !== inputs.name) changes.name = inputs.name;
+      if (description !== inputs.description) changes.description = inputs.description;
+      return changes.name !== undefined || changes.description !== undefined ? changes : undefined;
+    };
+    // What differs from the recorded outputs (the world at the last create, update or refresh) is renamed first, and
+    // the tree read back once; anything still different there (changed out of band since) is renamed and read again.
+    const last = olds ?? {};
+    const recorded = pending(typeof last["name"] === "string" ? last["name"] : undefined, typeof last["description"] === "string" ? last["description"] : "");
+    if (recorded) await rename(recorded);
+    let seen = await readNode();
+    const drift = pending(observedText(seen.node.name, inputs.name), observedText(seen.node.description, inputs.description));
+    if (drift) {
+      await rename(drift);
+      seen = await readNode();
     }
-    return outputsFrom(inputs, node, tree);
+    return outputsFrom(inputs, seen.node, seen.tree);
   });
   return { outs };
 }
