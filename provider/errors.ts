@@ -174,6 +174,11 @@ export function describeObject(type: string, id: string): string {
   return `${type}:${id}`;
 }
 
+/** The vendor fault behind a thrown value, when it is one of ours: kept when an error is wrapped. */
+export function faultOf(error: unknown): VendorFault | undefined {
+  return error instanceof VmAvailabilityError ? error.fault : undefined;
+}
+
 /** The message of any thrown value, redacted. */
 export function errorMessage(error: unknown): string {
   if (error && typeof error === "object" && typeof (error as { message?: unknown }).message === "string") return redact((error as { message: string }).message);

@@ -286,7 +286,7 @@ async function reconcileCreate(
     view = await readGroupQuietly(connection, inputs.vmId);
   }
   const why = errors.errorMessage(cause);
-  const context = { operation: `create ${RESOURCE}`, object: `VirtualMachine:${inputs.vmId}`, cause, fault: cause instanceof errors.VmAvailabilityError ? cause.fault : undefined };
+  const context = { operation: `create ${RESOURCE}`, object: `VirtualMachine:${inputs.vmId}`, cause, fault: errors.faultOf(cause) };
   if (view && view.role !== "none") {
     throw new errors.PartialFailureError(
       `Turning Fault Tolerance on for ${vm} did not finish (${why}), but vSphere created the secondary ${view.secondaryVmId ?? "(id not reported yet)"}. ` +

@@ -119,20 +119,13 @@ export async function check(olds: Record<string, unknown>, news: Record<string, 
   return { inputs: result.inputs, failures };
 }
 
-const INPUT_DEFAULTS: Record<string, unknown> = {
-  description: "",
-  memory: false,
-  quiesce: false,
-  removeChildren: false,
-  consolidate: true,
-  timeoutSeconds: 1_800,
-};
 
 /** Pure: the inputs recorded in the old outputs against the new checked inputs. */
 export async function diff(_id: string, olds: Record<string, unknown>, news: Record<string, unknown>): Promise<pulumi.dynamic.DiffResult> {
   const differs = (key: string): boolean => {
-    const after = news[key] ?? INPUT_DEFAULTS[key];
-    return isUnknown(after) || (olds[key] ?? INPUT_DEFAULTS[key]) !== after;
+    const defaults: Record<string, unknown> = args.VM_SNAPSHOT_DEFAULTS;
+    const after = news[key] ?? defaults[key];
+    return isUnknown(after) || (olds[key] ?? defaults[key]) !== after;
   };
   const replaces = ["vmId", "memory", "quiesce"].filter(differs);
   const changed = ["name", "description", "removeChildren", "consolidate", "timeoutSeconds"].filter(differs);
@@ -344,7 +337,7 @@ async function afterFailedWait(connection: connections.VsphereConnection, inputs
     operation,
     object: snapshotObject(leftover.id),
     cause: error,
-    fault: error instanceof errors.VmAvailabilityError ? error.fault : undefined,
+    fault: errors.faultOf(error),
   });
 }
 

@@ -216,7 +216,7 @@ async function startRecoveredVm(
       operation,
       object: vmObject(uuid),
       cause: error,
-      fault: error instanceof errors.VmAvailabilityError ? error.fault : undefined,
+      fault: errors.faultOf(error),
     });
   }
 }
