@@ -4,6 +4,7 @@
  * Markdown (stdout) and progress (stderr); exits 1 when any cell is lost.
  *
  *   node dist/tools/reliability/run.js [--resource VmSnapshot] [--scenario restart] [--operation create] [--json file]
+ *   RELIABILITY_VEEAM_API_VERSION=v7.21 (default v2) runs FailoverPlanRun against Recovery Orchestrator instead.
  */
 import { writeFileSync } from "node:fs";
 import type { Operation } from "./model";

@@ -67,7 +67,7 @@ export async function startReliabilityTwin(timing: TwinTiming = DEFAULT_TIMING):
       "veeam:server": veeam.url,
       "veeam:username": veeam.username,
       "veeam:password": veeam.password,
-      "veeam:apiVersion": "v2",
+      "veeam:apiVersion": process.env["RELIABILITY_VEEAM_API_VERSION"] ?? "v2",
       "zstack:endpoint": zstack.url,
       "zstack:accountName": zstack.accountName,
       "zstack:accountPassword": zstack.password,
