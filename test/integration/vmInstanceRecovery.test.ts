@@ -111,10 +111,12 @@ test("accepts a hyphenated uuid and normalizes it", async () => {
   expect(result.outs.vmInstanceUuid).toBe(uuid);
 });
 
-test("an expunged VM is a clear error naming the uuid", async () => {
+test("an expunged VM is refused at preview, naming the uuid, and is a clear error if it vanishes before up", async () => {
   const uuid = destroyedVm();
   sim.world.expungeNow(uuid);
-  const failure = await create({ vmInstanceUuid: uuid }).catch((error: unknown) => error);
+  const checked = await crud.check({}, { vmInstanceUuid: uuid });
+  expect(checked.failures).toEqual([{ property: "vmInstanceUuid", reason: expect.stringContaining(`${uuid} not found: expunged or never existed`) }]);
+  const failure = await crud.create({ vmInstanceUuid: uuid, startAfterRecovery: false, timeoutSeconds: 600 }).catch((error: unknown) => error);
   expect(failure).toBeInstanceOf(errors.NotFoundError);
   expect((failure as Error).message).toContain(uuid);
   expect((failure as Error).message).toContain("not found: expunged or never existed");
@@ -127,16 +129,24 @@ test("a Destroyed VM is expunged after the expunge period and can no longer be r
   try {
     const uuid = destroyedVm();
     await new Promise((resolve) => setTimeout(resolve, 80));
-    await expect(create({ vmInstanceUuid: uuid })).rejects.toBeInstanceOf(errors.NotFoundError);
+    await expect(crud.create({ vmInstanceUuid: uuid, startAfterRecovery: false, timeoutSeconds: 600 })).rejects.toBeInstanceOf(errors.NotFoundError);
     expect(sim.world.expunged.has(uuid)).toBe(true);
   } finally {
     sim.world.expungePeriodSeconds = previous;
   }
 });
 
-test("an unknown uuid is a clear error naming it", async () => {
+test("an unknown uuid is refused at preview, naming it", async () => {
   const uuid = "0123456789abcdef0123456789abcdef";
-  await expect(create({ vmInstanceUuid: uuid })).rejects.toThrow(new RegExp(`${uuid} not found: expunged or never existed`));
+  const checked = await crud.check({}, { vmInstanceUuid: uuid });
+  expect(checked.failures?.[0]?.reason).toMatch(new RegExp(`^vmInstanceUuid: ZStack VM instance ${uuid} not found: expunged or never existed`));
+});
+
+test("a preview of an unchanged uuid makes no call", async () => {
+  const uuid = destroyedVm();
+  const before = sim.requests.length;
+  await crud.check({ vmInstanceUuid: uuid }, { vmInstanceUuid: uuid });
+  expect(sim.requests.length).toBe(before);
 });
 
 test("a session that expired is replaced by one new login, for queries and for jobs", async () => {

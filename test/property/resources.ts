@@ -34,7 +34,7 @@ export interface ResourceSpec {
   realistic(fixture: Record<string, string>): Record<string, unknown>;
   /** Names of outputs that are not inputs (diff receives them in olds). */
   outputNames: readonly string[];
-  /** Whether check may make live API calls (vSphere). */
+  /** Whether check may make live API calls (vSphere; ZStack looks the VM up for a new uuid). */
   liveCheck: boolean;
   /** Outputs a refresh records for an object in its declared state (diff against them is "no change"). */
   steadyOutputs: Record<string, unknown>;
@@ -157,7 +157,7 @@ export const RESOURCES: ResourceSpec[] = [
     vendor: "zstack",
     crud: vmInstanceRecovery as unknown as Crud,
     idInput: "vmInstanceUuid",
-    liveCheck: false,
+    liveCheck: true,
     fields: {
       vmInstanceUuid: {
         accepts: zstackUuid,

@@ -10,7 +10,8 @@ const UUID = "6ab7f3e2c1d04b5a9e8f7d6c5b4a3f21";
 
 describe("check", () => {
   test("applies defaults and normalizes a hyphenated, upper-case uuid", async () => {
-    const result = await crud.check({}, { vmInstanceUuid: "6AB7F3E2-C1D0-4B5A-9E8F-7D6C5B4A3F21" });
+    // olds with the same VM: validation only (a new uuid is also looked up in ZStack, see the integration tests).
+    const result = await crud.check({ vmInstanceUuid: UUID }, { vmInstanceUuid: "6AB7F3E2-C1D0-4B5A-9E8F-7D6C5B4A3F21" });
     expect(result.failures).toEqual([]);
     expect(result.inputs).toEqual({ vmInstanceUuid: UUID, startAfterRecovery: false, timeoutSeconds: 600 });
   });

@@ -43,9 +43,29 @@ function parseInputs(raw: Record<string, unknown>, operation: string): VmInstanc
   return parsed.data as unknown as VmInstanceRecoveryInputs;
 }
 
-export async function check(_olds: Record<string, unknown>, news: Record<string, unknown>): Promise<pulumi.dynamic.CheckResult> {
+export async function check(olds: Record<string, unknown>, news: Record<string, unknown>): Promise<pulumi.dynamic.CheckResult> {
   const result = checkInputs<VmInstanceRecoveryInputs>(vmInstanceRecoverySchema(), news, args.VM_INSTANCE_RECOVERY_OUTPUT_NAMES);
+  const uuid = result.inputs["vmInstanceUuid"];
+  // Preview says at once when the VM is gone for good: only when every input is valid (no call for input that fails
+  // anyway) and the uuid is new or changed (a no-op preview costs no call).
+  if (result.failures.length === 0 && typeof uuid === "string" && !containsUnknown(uuid) && normalizeZstackUuid(olds["vmInstanceUuid"]) !== uuid) {
+    const vm = await queryForCheck(uuid);
+    if (!vm) return { inputs: result.inputs, failures: [...result.failures, { property: "vmInstanceUuid", reason: `vmInstanceUuid: ${notFound(uuid, "check").message}` }] };
+  }
   return { inputs: result.inputs, failures: result.failures };
+}
+
+/** The VM for a preview-time check; an unconfigured or unreachable ZStack is an error saying the check needed it. */
+async function queryForCheck(uuid: string): Promise<VmInstanceInventory | undefined> {
+  const operation = `check ${RESOURCE}`;
+  try {
+    return await queryVmInstance(config.zstackSettings(), uuid);
+  } catch (error) {
+    const message = `Checking vmInstanceUuid of ${RESOURCE} needs ZStack: ${errors.errorMessage(error)}`;
+    if (error instanceof errors.ConfigurationError) throw new errors.ConfigurationError(message, error.setting, { operation, cause: error });
+    if (error instanceof errors.VmAvailabilityError) throw Object.assign(error, { message });
+    throw error;
+  }
 }
 
 function sameList(a: unknown, b: unknown): boolean {
