@@ -6,54 +6,20 @@
  * loopback front that records each request target before forwarding it to the simulator.
  */
 import fc from "fast-check";
-import { recordStackConfig } from "../../provider/config";
 import { VmAvailabilityError } from "../../provider/errors";
-import { forget } from "../../provider/runtime";
-import { startVeeamSimulator, startVsphereSimulator, startZstackSimulator, type VeeamSimulator, type VsphereSimulator, type ZstackSimulator } from "../../simulator";
-import { UNKNOWN, hostileValue, isSentence, namesInput, newsFor, segmentsAreClean, startRecordingFront, type GeneratedNews, type RecordingFront } from "./hostile";
+import { useRecordedTwin } from "./recordedTwin";
+import { UNKNOWN, hostileValue, isSentence, namesInput, newsFor, segmentsAreClean, type GeneratedNews } from "./hostile";
 import { RESOURCES, type ResourceSpec } from "./resources";
 
 const RUNS = Number(process.env["PROPERTY_RUNS"] ?? 60);
 
-let vsphere: VsphereSimulator;
-let veeam: VeeamSimulator;
-let zstack: ZstackSimulator;
-const fronts: Record<string, RecordingFront> = {};
+const twin = useRecordedTwin();
 const fixture: Record<string, string> = {};
 
-beforeAll(async () => {
-  vsphere = await startVsphereSimulator({ taskDurationMs: 10 });
-  veeam = await startVeeamSimulator({ runDurationMs: 10 });
-  zstack = await startZstackSimulator({ jobDurationMs: 10 });
-  fronts["vsphere"] = await startRecordingFront(vsphere.url);
-  fronts["veeam"] = await startRecordingFront(veeam.url);
-  fronts["zstack"] = await startRecordingFront(zstack.url);
-  fixture["vm"] = vsphere.world.addVm({ name: "prop-vm", powerState: "poweredOn", toolsInstalled: true, toolsRunning: true }).id;
-  fixture["uuid"] = zstack.world.addVm({ name: "prop-zs", state: "Destroyed" }).uuid;
+beforeAll(() => {
+  fixture["vm"] = twin.vsphere.world.addVm({ name: "prop-vm", powerState: "poweredOn", toolsInstalled: true, toolsRunning: true }).id;
+  fixture["uuid"] = twin.zstack.world.addVm({ name: "prop-zs", state: "Destroyed" }).uuid;
   fixture["plan"] = "5f0c4c1e-8a56-4b0e-9f3c-2f1a6c0d7a11";
-  forget("vsphere.");
-  forget("veeam.");
-  forget("zstack.");
-  recordStackConfig({
-    "vsphere:vsphereServer": fronts["vsphere"]!.url,
-    "vsphere:user": vsphere.username,
-    "vsphere:password": vsphere.password,
-    "veeam:server": fronts["veeam"]!.url,
-    "veeam:username": veeam.username,
-    "veeam:password": veeam.password,
-    "zstack:endpoint": fronts["zstack"]!.url,
-    "zstack:accountName": zstack.accountName,
-    "zstack:accountPassword": zstack.password,
-  });
-});
-
-afterAll(async () => {
-  forget("vsphere.");
-  forget("veeam.");
-  forget("zstack.");
-  recordStackConfig({});
-  for (const front of Object.values(fronts)) await front.close();
-  await Promise.all([vsphere?.close(), veeam?.close(), zstack?.close()]);
 });
 
 function containsUnknown(value: unknown): boolean {
@@ -90,7 +56,7 @@ function describeValue(value: unknown): string {
 
 async function checkProperty(spec: ResourceSpec, olds: () => Record<string, unknown>): Promise<void> {
   const inputNames = Object.keys(spec.fields);
-  const front = fronts[spec.vendor]!;
+  const front = twin.fronts[spec.vendor];
   await fc.assert(
     fc.asyncProperty(newsFor(spec.fields, spec.outputNames), async (generated) => {
       const before = front.paths.length;
@@ -155,7 +121,7 @@ describe.each(RESOURCES.map((spec) => [spec.name, spec] as const))("%s", (_name,
     const inputNames = Object.keys(spec.fields);
     const keys = [...inputNames, ...spec.outputNames];
     const side = fc.dictionary(fc.constantFrom(...keys, "__provider", "__proto__", "constructor"), hostileValue(), { maxKeys: keys.length });
-    const front = fronts[spec.vendor]!;
+    const front = twin.fronts[spec.vendor];
     await fc.assert(
       fc.asyncProperty(fc.string({ maxLength: 40 }), side, side, async (id, olds, news) => {
         const before = front.paths.length;

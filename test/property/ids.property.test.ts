@@ -5,51 +5,14 @@
  * Nothing but the provider's own error classes is ever thrown.
  */
 import fc from "fast-check";
-import { recordStackConfig } from "../../provider/config";
 import { VmAvailabilityError } from "../../provider/errors";
-import { forget } from "../../provider/runtime";
-import { startVeeamSimulator, startVsphereSimulator, startZstackSimulator, type VeeamSimulator, type VsphereSimulator, type ZstackSimulator } from "../../simulator";
-import { NASTY_STRINGS, hostileValue, oddButValidMoId, segmentsAreClean, startRecordingFront, type RecordingFront } from "./hostile";
+import { useRecordedTwin } from "./recordedTwin";
+import { NASTY_STRINGS, hostileValue, oddButValidMoId, segmentsAreClean } from "./hostile";
 import { RESOURCES, type ResourceSpec } from "./resources";
 
 const RUNS = Number(process.env["PROPERTY_RUNS"] ?? 40);
 
-let vsphere: VsphereSimulator;
-let veeam: VeeamSimulator;
-let zstack: ZstackSimulator;
-const fronts: Record<string, RecordingFront> = {};
-
-beforeAll(async () => {
-  vsphere = await startVsphereSimulator({ taskDurationMs: 10 });
-  veeam = await startVeeamSimulator({ runDurationMs: 10 });
-  zstack = await startZstackSimulator({ jobDurationMs: 10 });
-  fronts["vsphere"] = await startRecordingFront(vsphere.url);
-  fronts["veeam"] = await startRecordingFront(veeam.url);
-  fronts["zstack"] = await startRecordingFront(zstack.url);
-  forget("vsphere.");
-  forget("veeam.");
-  forget("zstack.");
-  recordStackConfig({
-    "vsphere:vsphereServer": fronts["vsphere"]!.url,
-    "vsphere:user": vsphere.username,
-    "vsphere:password": vsphere.password,
-    "veeam:server": fronts["veeam"]!.url,
-    "veeam:username": veeam.username,
-    "veeam:password": veeam.password,
-    "zstack:endpoint": fronts["zstack"]!.url,
-    "zstack:accountName": zstack.accountName,
-    "zstack:accountPassword": zstack.password,
-  });
-});
-
-afterAll(async () => {
-  forget("vsphere.");
-  forget("veeam.");
-  forget("zstack.");
-  recordStackConfig({});
-  for (const front of Object.values(fronts)) await front.close();
-  await Promise.all([vsphere?.close(), veeam?.close(), zstack?.close()]);
-});
+const twin = useRecordedTwin();
 
 /** Ids that pass validation but are as odd as the rules allow, and ids that must not. */
 function idArbitrary(spec: ResourceSpec): fc.Arbitrary<unknown> {
@@ -74,7 +37,7 @@ function anyValidId(spec: ResourceSpec, id: unknown, props: Record<string, unkno
 describe.each(RESOURCES.map((spec) => [spec.name, spec] as const))("%s", (_name, spec) => {
   for (const operation of ["read", "delete"] as const) {
     it(`${operation} refuses invalid ids before any request and encodes every path segment of valid ones`, async () => {
-      const front = fronts[spec.vendor]!;
+      const front = twin.fronts[spec.vendor];
       // The engine's id is always a string; the state (props) can hold anything.
       const ids = idArbitrary(spec).filter((value): value is string => typeof value === "string");
       await fc.assert(
