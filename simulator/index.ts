@@ -32,6 +32,11 @@ export async function startOfflineTwin(options: OfflineTwinOptions = {}): Promis
   const vsphere = await startVsphereSimulator({ host, port: options.ports?.vsphere ?? 0, adminToken, taskDurationMs: options.durationMs });
   const veeam = await startVeeamSimulator({ host, port: options.ports?.veeam ?? 0, adminToken, runDurationMs: options.durationMs });
   const zstack = await startZstackSimulator({ host, port: options.ports?.zstack ?? 0, adminToken, jobDurationMs: options.durationMs });
+  return assembleOfflineTwin(vsphere, veeam, zstack, adminToken);
+}
+
+/** The twin around three simulators already started (tests start them with their own options). */
+export function assembleOfflineTwin(vsphere: VsphereSimulator, veeam: VeeamSimulator, zstack: ZstackSimulator, adminToken: string): OfflineTwin {
   return {
     vsphere,
     veeam,

@@ -9,7 +9,7 @@
 import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { startVeeamSimulator, startVsphereSimulator, startZstackSimulator, type OfflineTwin } from "../../simulator";
+import { assembleOfflineTwin, startVeeamSimulator, startVsphereSimulator, startZstackSimulator, type OfflineTwin } from "../../simulator";
 import { ALL_SCENARIOS } from "../../tools/engine/allScenarios";
 import { EngineSimulation, UNKNOWN, type DeclaredResource, type Step } from "../../tools/engine/engine";
 import { pulumiDirFrom, startHost, type HostProcess } from "../../tools/engine/host";
@@ -115,26 +115,7 @@ beforeAll(async () => {
     if ("session" in result) issued.add(result.session.uuid);
     return result;
   };
-  twin = {
-    vsphere,
-    veeam,
-    zstack,
-    adminToken: vsphere.adminToken,
-    environment: {
-      VSPHERE_SERVER: vsphere.url,
-      VSPHERE_USER: vsphere.username,
-      VSPHERE_PASSWORD: vsphere.password,
-      VEEAM_SERVER: veeam.url,
-      VEEAM_USERNAME: veeam.username,
-      VEEAM_PASSWORD: veeam.password,
-      ZSTACK_ENDPOINT: zstack.url,
-      ZSTACK_ACCOUNT_NAME: zstack.accountName,
-      ZSTACK_ACCOUNT_PASSWORD: zstack.password,
-    },
-    close: async () => {
-      await Promise.all([vsphere.close(), veeam.close(), zstack.close()]);
-    },
-  };
+  twin = assembleOfflineTwin(vsphere, veeam, zstack, vsphere.adminToken);
 });
 
 afterAll(async () => {

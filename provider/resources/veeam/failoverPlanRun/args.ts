@@ -37,13 +37,7 @@ export interface FailoverPlanRunArgs {
 export type RunResult = "success" | "warning" | "error";
 
 /** Outputs: the inputs (with defaults) plus the plan's state. */
-export interface FailoverPlanRunOutputs {
-  planId: string;
-  restorePointDate?: string;
-  executeChainedPlans: boolean;
-  undoOnDelete: boolean;
-  timeoutSeconds: number;
-  triggers?: unknown[] | Record<string, unknown>;
+export interface FailoverPlanRunOutputs extends FailoverPlanRunInputs {
   /** The plan's name on the server. */
   planName: string;
   /** The plan state as the server names it, e.g. "Failover". */
