@@ -107,6 +107,18 @@ export class TaskRunner {
     const durationMs = this.world.taskDurationFor(spec.name, spec.lockVmId ?? spec.entityId);
     const timers: RunningTimers = { handles: [] };
     this.timers.set(id, timers);
+    const hangs = hang || !Number.isFinite(durationMs);
+    // Registered at once, not when the task starts running: finishHung() must see a task that is still queued.
+    if (hangs) {
+      this.hungTaskIds.add(id);
+      this.pendingCompletions.set(id, () => {
+        if (task.state === "queued") {
+          task.state = "running";
+          task.startTime = Date.now();
+        }
+        this.finish(task, spec, failure);
+      });
+    }
 
     timers.handles.push(
       setTimeout(() => {
@@ -115,11 +127,7 @@ export class TaskRunner {
         task.startTime = Date.now();
         task.progress = 0;
         this.world.notify("Task", id);
-        if (hang || !Number.isFinite(durationMs)) {
-          this.hungTaskIds.add(id);
-          this.pendingCompletions.set(id, () => this.finish(task, spec, failure));
-          return;
-        }
+        if (hangs) return;
         const total = Math.max(0, durationMs);
         for (const step of PROGRESS_STEPS) {
           timers.handles.push(
