@@ -1,5 +1,6 @@
 import { Agent, type Dispatcher, request as undiciRequest } from "undici";
-import { ConnectionError, ServerError, TimeoutError } from "../errors";
+import { CancelledError, ConnectionError, ServerError, TimeoutError, VmAvailabilityError } from "../errors";
+import { NO_ANSWER, TLS_FAILURE, networkFailure, parseRetryAfter } from "./failure";
 import { memo, runtimeState } from "../runtime";
 import type { TlsSettings } from "../config";
 
@@ -22,7 +23,10 @@ export interface HttpRequest {
   operation: string;
   /** For errors: e.g. "VirtualMachine:vm-42". */
   object?: string;
+  /** Longest time for this request alone (connect, headers and the whole body); default 60 s. */
   timeoutMs?: number;
+  /** Epoch ms: the operation's deadline, which also bounds this request. */
+  deadline?: number;
   signal?: AbortSignal;
 }
 
@@ -30,9 +34,14 @@ export interface HttpResponse {
   status: number;
   headers: Record<string, string>;
   text: string;
+  /** Retry-After (429/503) in ms, when the server sent one. */
+  retryAfterMs?: number;
 }
 
 const DEFAULT_REQUEST_TIMEOUT_MS = 60_000;
+
+/** Largest answer read from a server; a larger one is cut off and the call fails (memory stays bounded). */
+export const MAX_RESPONSE_BYTES = 32 * 1024 * 1024;
 
 /** Test hook: contract tests route every request through undici's MockAgent. */
 export function setDispatcherOverride(dispatcher: Dispatcher | undefined): void {
@@ -61,10 +70,24 @@ function dispatcherFor(endpoint: Endpoint): Dispatcher {
   });
 }
 
-/** Sends one request. Network and TLS failures become ConnectionError; any HTTP status is returned to the caller. */
+/**
+ * Sends one request and reads the whole answer. The request is bounded in time by its own timeout and the operation's
+ * deadline (connect, headers and body together, not only the gaps between chunks) and in size by MAX_RESPONSE_BYTES.
+ * Network, TLS and time failures become typed errors that say whether the request went out; any HTTP status is
+ * returned to the caller.
+ */
 export async function send(endpoint: Endpoint, request: HttpRequest): Promise<HttpResponse> {
   const context = { operation: request.operation, object: request.object };
-  const timeoutMs = request.timeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
+  const budgetMs = Math.min(request.timeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS, request.deadline === undefined ? Infinity : request.deadline - Date.now());
+  if (budgetMs <= 0) {
+    throw new TimeoutError(`${request.operation}${request.object ? ` on ${request.object}` : ""} was not sent: the operation's deadline has passed.`, undefined, {
+      ...context,
+      delivery: "notSent",
+      transient: false,
+    });
+  }
+  const timer = AbortSignal.timeout(budgetMs);
+  const signal = request.signal ? AbortSignal.any([request.signal, timer]) : timer;
   runtimeState().requestCount += 1;
   try {
     const response = await undiciRequest(`${endpoint.origin}${request.path}`, {
@@ -72,21 +95,52 @@ export async function send(endpoint: Endpoint, request: HttpRequest): Promise<Ht
       headers: request.headers,
       body: request.body,
       dispatcher: dispatcherFor(endpoint),
-      headersTimeout: timeoutMs,
-      bodyTimeout: timeoutMs,
-      signal: request.signal,
+      headersTimeout: budgetMs,
+      bodyTimeout: budgetMs,
+      signal,
     });
-    const text = await response.body.text();
+    const text = await readBounded(response.body, endpoint, request, response.statusCode);
     const headers: Record<string, string> = {};
     for (const [name, value] of Object.entries(response.headers)) {
       if (value !== undefined) headers[name.toLowerCase()] = Array.isArray(value) ? value.join(", ") : value;
     }
-    return { status: response.statusCode, headers, text };
+    const retryAfterMs = parseRetryAfter(headers["retry-after"]);
+    return { status: response.statusCode, headers, text, ...(retryAfterMs === undefined ? {} : { retryAfterMs }) };
   } catch (error) {
+    if (error instanceof VmAvailabilityError) throw error;
+    if (timer.aborted && !request.signal?.aborted) throw noAnswer(endpoint, request, budgetMs, error);
     throw translateNetworkError(error, endpoint, request, context);
   }
 }
 
+async function readBounded(body: Dispatcher.ResponseData["body"], endpoint: Endpoint, request: HttpRequest, status: number): Promise<string> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of body as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > MAX_RESPONSE_BYTES) {
+      body.destroy();
+      throw new ServerError(
+        `${endpoint.origin} (${endpoint.settingKey}) answered ${request.operation}${request.object ? ` on ${request.object}` : ""} with more than ${MAX_RESPONSE_BYTES / (1024 * 1024)} MiB; the connection was dropped.`,
+        status,
+        { operation: request.operation, object: request.object, delivery: "unknown", transient: false },
+      );
+    }
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks, size).toString("utf8");
+}
+
+function noAnswer(endpoint: Endpoint, request: HttpRequest, budgetMs: number, cause: unknown): TimeoutError {
+  const seconds = budgetMs >= 1000 ? `${Math.round(budgetMs / 1000)} s` : `${Math.round(budgetMs)} ms`;
+  const bound = request.deadline !== undefined && request.deadline - Date.now() <= 0 ? "before the operation's deadline" : `within ${seconds}`;
+  return new TimeoutError(`${endpoint.origin} (${endpoint.settingKey}) did not answer ${request.operation}${request.object ? ` on ${request.object}` : ""} ${bound}.`, undefined, {
+    operation: request.operation,
+    object: request.object,
+    cause,
+    ...NO_ANSWER,
+  });
+}
 function errorCode(error: unknown): string {
   const codes: string[] = [];
   let current: unknown = error;
@@ -121,40 +175,20 @@ function translateNetworkError(
   const code = errorCode(error);
   const where = `${endpoint.origin} (${endpoint.settingKey})`;
   const base = { ...context, cause: error };
-  if (code === "ABORT_ERR") return new ConnectionError(`${request.operation} was aborted before ${where} answered.`, true, base);
+  if (code === "ABORT_ERR") return new CancelledError(`${request.operation} was cancelled before ${where} answered.`, { ...base, delivery: "unknown" });
   if (TLS_CODES.includes(code) || code.startsWith("ERR_TLS") || code.startsWith("ERR_SSL")) {
     return new ConnectionError(
       `The TLS certificate of ${where} is not trusted (${code}): set ${endpoint.namespace}:caCertificate to the CA that signed it, or, only for a lab, ${endpoint.namespace}:allowUnverifiedSsl to true.`,
       false,
-      base,
+      { ...base, ...TLS_FAILURE },
     );
   }
-  if (code === "ECONNREFUSED") return new ConnectionError(`Cannot connect to ${where}: connection refused.`, false, { ...base, transient: true });
-  if (code === "ENOTFOUND" || code === "EAI_AGAIN") {
-    return new ConnectionError(`Cannot resolve the host of ${where} (${code}).`, false, { ...base, transient: code === "EAI_AGAIN" });
-  }
-  if (code === "UND_ERR_CONNECT_TIMEOUT" || code === "ETIMEDOUT" || code === "EHOSTUNREACH" || code === "ENETUNREACH") {
-    return new ConnectionError(`Cannot connect to ${where}: ${code}.`, false, { ...base, transient: true });
-  }
-  if (code === "UND_ERR_HEADERS_TIMEOUT" || code === "UND_ERR_BODY_TIMEOUT") {
-    return new TimeoutError(`${where} did not answer ${request.operation} within ${Math.round((request.timeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS) / 1000)} s.`, undefined, {
-      ...base,
-      transient: request.method === "GET",
-    });
-  }
-  // Reset or closed mid-request: the server may have acted on it.
-  return new ConnectionError(`The connection to ${where} failed during ${request.operation} (${code}).`, true, { ...base, transient: true });
-}
-
-/** A 502/503/504 (or another 5xx without a vendor body) as a ServerError; transient for the gateway statuses. */
-export function unexpectedStatus(response: HttpResponse, request: HttpRequest): ServerError {
-  const transient = response.status === 502 || response.status === 503 || response.status === 504 || response.status === 429;
-  const snippet = response.text.length > 300 ? `${response.text.slice(0, 300)}…` : response.text;
-  return new ServerError(`${request.operation}${request.object ? ` on ${request.object}` : ""} failed with HTTP ${response.status}${snippet ? `: ${snippet}` : ""}`, response.status, {
-    operation: request.operation,
-    object: request.object,
-    transient,
-  });
+  const failure = networkFailure(code);
+  const sent = failure.delivery !== "notSent";
+  if (code === "ECONNREFUSED") return new ConnectionError(`Cannot connect to ${where}: connection refused.`, sent, { ...base, ...failure });
+  if (code === "ENOTFOUND" || code === "EAI_AGAIN") return new ConnectionError(`Cannot resolve the host of ${where} (${code}).`, sent, { ...base, ...failure });
+  if (!sent) return new ConnectionError(`Cannot connect to ${where}: ${code}.`, sent, { ...base, ...failure });
+  return new ConnectionError(`The connection to ${where} failed during ${request.operation} (${code}).`, sent, { ...base, ...failure });
 }
 
 /** Request counter, for benchmarks and tests of how many calls an operation makes. */
