@@ -1,6 +1,7 @@
 import { Agent, type Dispatcher, request as undiciRequest } from "undici";
 import { CancelledError, ConnectionError, ServerError, TimeoutError, VmAvailabilityError } from "../errors";
 import { NO_ANSWER, TLS_FAILURE, networkFailure, parseRetryAfter } from "./failure";
+import { speaksTls } from "./protocolProbe";
 import { memo, runtimeState } from "../runtime";
 import type { TlsSettings } from "../config";
 
@@ -109,7 +110,7 @@ export async function send(endpoint: Endpoint, request: HttpRequest): Promise<Ht
   } catch (error) {
     if (error instanceof VmAvailabilityError) throw error;
     if (timer.aborted && !request.signal?.aborted) throw noAnswer(endpoint, request, budgetMs, error);
-    throw translateNetworkError(error, endpoint, request, context);
+    throw await translateNetworkError(error, endpoint, request, context);
   }
 }
 
@@ -162,21 +163,58 @@ const TLS_CODES = [
   "CERT_HAS_EXPIRED",
   "ERR_TLS_CERT_ALTNAME_INVALID",
   "CERT_UNTRUSTED",
-  "EPROTO",
-  "ERR_SSL_WRONG_VERSION_NUMBER",
 ];
 
-function translateNetworkError(
+/** A TLS handshake answered by something that is not TLS (OpenSSL's "wrong version number"). */
+function isPlainTextAnswer(code: string, error: unknown): boolean {
+  if (code === "ERR_SSL_WRONG_VERSION_NUMBER") return true;
+  return code === "EPROTO" && /wrong version number|packet length too long|http request/i.test(causeMessages(error));
+}
+
+function causeMessages(error: unknown): string {
+  const messages: string[] = [];
+  let current: unknown = error;
+  for (let depth = 0; depth < 5 && current && typeof current === "object"; depth += 1) {
+    const message = (current as { message?: unknown }).message;
+    if (typeof message === "string") messages.push(message);
+    current = (current as { cause?: unknown }).cause;
+  }
+  return messages.join(" ");
+}
+
+/** A plain-HTTP request that died before any answer: the socket closed, or the bytes back were not HTTP. */
+function noHttpAnswer(code: string): boolean {
+  return code === "UND_ERR_SOCKET" || code === "ECONNRESET" || code === "UND_ERR_CLOSED" || code.startsWith("HPE_");
+}
+
+async function translateNetworkError(
   error: unknown,
   endpoint: Endpoint,
   request: HttpRequest,
   context: { operation: string; object?: string },
-): Error {
+): Promise<Error> {
   const code = errorCode(error);
   const where = `${endpoint.origin} (${endpoint.settingKey})`;
   const base = { ...context, cause: error };
   if (code === "ABORT_ERR") return new CancelledError(`${request.operation} was cancelled before ${where} answered.`, { ...base, delivery: "unknown" });
-  if (TLS_CODES.includes(code) || code.startsWith("ERR_TLS") || code.startsWith("ERR_SSL")) {
+  if (endpoint.origin.startsWith("https:") && isPlainTextAnswer(code, error)) {
+    return new ConnectionError(
+      `${where} does not speak TLS (${code}): the server answered in plain text. If it serves plain HTTP (the offline twin does), set ${endpoint.settingKey} to ${endpoint.origin.replace(/^https:/, "http:")}.`,
+      false,
+      { ...base, ...TLS_FAILURE },
+    );
+  }
+  if (endpoint.origin.startsWith("http:") && noHttpAnswer(code)) {
+    const url = new URL(endpoint.origin);
+    if (await speaksTls(url.hostname, Number(url.port || 80))) {
+      return new ConnectionError(
+        `${where} looks like a TLS port: it closed the plain HTTP request without an HTTP answer (${code}) and accepts a TLS handshake: set ${endpoint.settingKey} to ${endpoint.origin.replace(/^http:/, "https:")}.`,
+        false,
+        { ...base, ...TLS_FAILURE },
+      );
+    }
+  }
+  if (TLS_CODES.includes(code) || code === "EPROTO" || code.startsWith("ERR_TLS") || code.startsWith("ERR_SSL")) {
     return new ConnectionError(
       `The TLS certificate of ${where} is not trusted (${code}): set ${endpoint.namespace}:caCertificate to the CA that signed it, or, only for a lab, ${endpoint.namespace}:allowUnverifiedSsl to true.`,
       false,
