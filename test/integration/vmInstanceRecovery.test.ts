@@ -152,7 +152,7 @@ test("a preview of an unchanged uuid makes no call", async () => {
 test("a session that expired is replaced by one new login, for queries and for jobs", async () => {
   const uuid = destroyedVm();
   const settings = zstackSettings();
-  await currentSession(settings);
+  await currentSession(settings, Date.now() + 10_000);
   expect(loginCount(settings)).toBe(1);
   sim.world.expireSessions();
 

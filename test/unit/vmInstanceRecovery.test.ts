@@ -13,7 +13,7 @@ describe("check", () => {
     // olds with the same VM: validation only (a new uuid is also looked up in ZStack, see the integration tests).
     const result = await crud.check({ vmInstanceUuid: UUID }, { vmInstanceUuid: "6AB7F3E2-C1D0-4B5A-9E8F-7D6C5B4A3F21" });
     expect(result.failures).toEqual([]);
-    expect(result.inputs).toEqual({ vmInstanceUuid: UUID, startAfterRecovery: false, timeoutSeconds: 600 });
+    expect(result.inputs).toEqual({ vmInstanceUuid: UUID, startAfterRecovery: false, timeoutSeconds: 600, connection: "zstack" });
   });
 
   test("refuses a uuid that is not 32 hex characters, naming the property", async () => {
@@ -130,7 +130,7 @@ describe("uuids and job locations", () => {
 });
 
 describe("fault mapping", () => {
-  const context = { operation: "RecoverVmInstance", object: `VmInstance:${UUID}` };
+  const context = { operation: "RecoverVmInstance", object: `VmInstance:${UUID}`, namespace: "zstack" };
 
   test("ID.1001 is a session-expired authentication error", () => {
     const error = fromZstackError({ code: "ID.1001", description: "Session expired", details: "Session expired" }, context);
@@ -155,14 +155,14 @@ describe("fault mapping", () => {
 
   test("HTTP answers without a ZStack body: 401 is a session problem, 503 is transient, 400 is not", () => {
     const request = { method: "GET" as const, path: "/zstack/v1/vm-instances", operation: "QueryVmInstance" };
-    expect(isSessionExpired(httpFailure({ status: 401, headers: {}, text: "" }, request))).toBe(true);
-    const gateway = httpFailure({ status: 503, headers: {}, text: "Service Unavailable" }, request);
+    expect(isSessionExpired(httpFailure({ status: 401, headers: {}, text: "" }, request, "zstack"))).toBe(true);
+    const gateway = httpFailure({ status: 503, headers: {}, text: "Service Unavailable" }, request, "zstack");
     expect(gateway).toBeInstanceOf(errors.ServerError);
     expect(gateway.transient).toBe(true);
-    const vendor = httpFailure({ status: 503, headers: {}, text: JSON.stringify({ error: { code: "SYS.1006", description: "x" } }) }, request);
+    const vendor = httpFailure({ status: 503, headers: {}, text: JSON.stringify({ error: { code: "SYS.1006", description: "x" } }) }, request, "zstack");
     expect(vendor).toBeInstanceOf(errors.VendorFaultError);
     expect(vendor.transient).toBe(false);
-    const bad = httpFailure({ status: 400, headers: {}, text: "missing header 'Authorization'" }, request);
+    const bad = httpFailure({ status: 400, headers: {}, text: "missing header 'Authorization'" }, request, "zstack");
     expect(bad.transient).toBe(false);
   });
 });
