@@ -50,7 +50,7 @@ async function main(): Promise<void> {
       "",
       "Each cell: a fresh object on the offline twin, the operation run in-process through the resource's provider.ts with the fault armed, then an audit of the simulator's inventory against what state records, a refresh, and (after a failure) the operation run again with the fault gone.",
       failoverPlanRunPublished()
-        ? `\n\`veeam:FailoverPlanRun\` speaks Veeam Orchestrator API ${veeamApiVersion()} (RELIABILITY_VEEAM_API_VERSION).\n`
+        ? `\n\`veeam:FailoverPlanRun\` speaks Veeam Orchestrator API ${veeamApiVersion() === "detect" ? "(detected: the newest the twin serves)" : veeamApiVersion()} (RELIABILITY_VEEAM_API_VERSION).\n`
         : "\n`veeam:FailoverPlanRun` is not in the matrix: the package does not export it yet (provider/index.ts).\n",
       renderMatrix(results, SCENARIOS),
       renderErrorSamples(results),
