@@ -126,28 +126,28 @@ export function zstackAdminHandler(context: AdminContext): (request: SimRequest)
       return { status: 204 };
     }),
   };
-  const vmActions = new Map<string, (request: SimRequest, uuid: string) => SimReply>([
-    ["destroy", vmRoute(noBodySchema, (_body, uuid) => {
+  const vmActions: Record<string, (request: SimRequest, uuid: string) => SimReply> = {
+    destroy: vmRoute(noBodySchema, (_body, uuid) => {
       world.destroyVm(uuid);
       return inventoryOf(uuid);
-    })],
-    ["expunge", vmRoute(noBodySchema, (_body, uuid) => {
+    }),
+    expunge: vmRoute(noBodySchema, (_body, uuid) => {
       world.expungeNow(uuid);
       return { status: 200, body: { uuid, state: "Expunged" } };
-    })],
-    ["start", vmRoute(startSchema, ({ hostUuid }, uuid) => {
+    }),
+    start: vmRoute(startSchema, ({ hostUuid }, uuid) => {
       world.startVmNow(uuid, hostUuid);
       return inventoryOf(uuid);
-    })],
-    ["stop", vmRoute(noBodySchema, (_body, uuid) => {
+    }),
+    stop: vmRoute(noBodySchema, (_body, uuid) => {
       world.stopVmNow(uuid);
       return inventoryOf(uuid);
-    })],
-    ["state", vmRoute(forceStateSchema, ({ state }, uuid) => {
+    }),
+    state: vmRoute(forceStateSchema, ({ state }, uuid) => {
       world.forceState(uuid, state);
       return inventoryOf(uuid);
-    })],
-  ]);
+    }),
+  };
 
   /** A route on one VM: the body is checked first, then the VM must exist (404 otherwise). */
   function vmRoute<T>(schema: z.ZodType<T>, run: (body: T, uuid: string) => SimReply): (request: SimRequest, uuid: string) => SimReply {
@@ -162,7 +162,8 @@ export function zstackAdminHandler(context: AdminContext): (request: SimRequest)
     const route = routes[`${request.method} ${request.path}`];
     if (route) return route(request);
     const vmPath = /^\/_sim\/zstack\/vms\/([0-9a-fA-F]{32})\/([a-z]+)$/.exec(request.path);
-    const action = vmPath && request.method === "POST" ? vmActions.get(vmPath[2] as string) : undefined;
+    const name = vmPath?.[2];
+    const action = name !== undefined && request.method === "POST" && Object.hasOwn(vmActions, name) ? vmActions[name] : undefined;
     return vmPath && action ? action(request, (vmPath[1] as string).toLowerCase()) : notFound(request);
   };
 }

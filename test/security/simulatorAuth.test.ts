@@ -168,12 +168,10 @@ describe("ZStack twin", () => {
 });
 
 describe("admin routes", () => {
-  const COMMON: [string, string][] = [["GET", "/_sim/no-such-route"]];
-
   it.each(["vsphere", "veeam", "zstack"] as const)("%s: every /_sim/ route answers 401 without the admin token or with a wrong one", async (vendor) => {
     const base = twin[vendor].url;
     const routes = ADMIN_ROUTES.filter(([owner]) => owner === vendor).map(([, verb, path]): [string, string] => [verb, path]);
-    for (const [verb, path] of [...routes, ...COMMON]) {
+    for (const [verb, path] of [...routes, ["GET", "/_sim/no-such-route"]]) {
       const attempts: Record<string, string>[] = [{}, { "x-simulator-admin-token": "wrong" }, { "x-simulator-admin-token": "" }, { authorization: `Bearer ${twin.adminToken}` }];
       for (const headers of attempts) {
         const answer = await call(base, verb, path, headers, verb === "GET" || verb === "DELETE" ? undefined : '{"state":"poweredOff"}');

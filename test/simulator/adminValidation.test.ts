@@ -111,6 +111,18 @@ describe("admin bodies", () => {
   });
 });
 
+describe("unknown admin routes", () => {
+  it.each<[Vendor, string, string]>([
+    ["vsphere", "POST", "/_sim/vsphere/vms/vm-101/constructor"],
+    ["veeam", "POST", "/_sim/veeam/plans/5f0c4c1e-8a56-4b0e-9f3c-2f1a6c0d7a11/toString"],
+    ["zstack", "POST", `/_sim/zstack/vms/${VM}/constructor`],
+    ["zstack", "GET", "/_sim/zstack/vms"],
+    ["vsphere", "POST", "/_sim/stats"],
+  ])("%s %s %s is 404 naming the route", async (vendor, method, path) => {
+    expect(await admin(vendor, method, path, {})).toEqual({ status: 404, error: `no admin route ${method} ${path}` });
+  });
+});
+
 describe("/_sim without its slash", () => {
   it.each(["vsphere", "veeam", "zstack"] as const)("%s: /_sim and /_simfoo are 404 with a clear message, reaching neither the vendor nor the admin API", async (vendor) => {
     const requests = twin[vendor].server.stats.requests;
