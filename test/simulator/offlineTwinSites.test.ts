@@ -3,6 +3,7 @@
  * stack config, each with its own worlds, sessions and passwords over the same seeded ids; a single-site caller's API
  * is unchanged. Also: the helper that names a namespace's settings, and the banner read from the worlds.
  */
+import { recordStackConfig, veeamSettings, vsphereSettings, zstackSettings } from "../../provider/config";
 import { renderBanner } from "../../simulator/cli/banner";
 import { environmentVariable, PortInUseError, siteConnection, siteNamespaces, startOfflineTwin, ZSTACK_SEED, type OfflineTwin } from "../../simulator";
 import { freeConsecutivePorts } from "./support/freePorts";
@@ -91,6 +92,31 @@ describe("startOfflineTwin({ sites: 2 })", () => {
     expect(primary.zstack.world.vms.get(ZSTACK_SEED.runningVm.uuid)?.state).toBe("Running");
     expect(primary.vsphere.world).not.toBe(dr.vsphere.world);
     expect(primary.veeam.world).not.toBe(dr.veeam.world);
+  });
+
+  it("prints the names the provider reads: each site's settings resolve through its namespaces, from stack config or environment", () => {
+    const read = (site: OfflineTwin) => ({
+      vsphere: vsphereSettings(site.namespaces.vsphere),
+      veeam: veeamSettings(site.namespaces.veeam),
+      zstack: zstackSettings(site.namespaces.zstack),
+    });
+    const expected = (site: OfflineTwin) => ({
+      vsphere: expect.objectContaining({ origin: site.vsphere.url, user: site.vsphere.username, password: site.vsphere.password }),
+      veeam: expect.objectContaining({ origin: site.veeam.url, username: site.veeam.username, password: site.veeam.password }),
+      zstack: expect.objectContaining({ origin: site.zstack.url, accountName: site.zstack.accountName, accountPassword: site.zstack.password }),
+    });
+    const saved = { ...process.env };
+    try {
+      recordStackConfig(Object.fromEntries(twin.sites.flatMap((site) => Object.entries(site.stackConfig).map(([key, entry]) => [key, entry.value]))));
+      for (const site of twin.sites) expect(read(site as OfflineTwin)).toEqual(expected(site as OfflineTwin));
+      recordStackConfig({});
+      for (const site of twin.sites) Object.assign(process.env, site.environment);
+      for (const site of twin.sites) expect(read(site as OfflineTwin)).toEqual(expected(site as OfflineTwin));
+    } finally {
+      for (const name of Object.keys(process.env)) if (!(name in saved)) delete process.env[name];
+      Object.assign(process.env, saved);
+      recordStackConfig({});
+    }
   });
 
   it("gives each site its own ports, passwords, sessions and datacenter name, and one admin token", async () => {
