@@ -37,6 +37,7 @@ export const ADMIN_ROUTES: Array<[Vendor, string, string, string[]]> = [
   ["veeam", "POST", `/_sim/veeam/plans/${PLAN}/outcome`, ["outcome"]],
   ["veeam", "POST", "/_sim/veeam/outcome", ["outcome"]],
   ["veeam", "POST", "/_sim/veeam/tokens/expire", ["refreshTokens"]],
+  ["veeam", "POST", "/_sim/veeam/api-versions", ["release", "apiVersions"]],
   ["veeam", "POST", "/_sim/veeam/settings", ["runDurationMs", "tokenLifetimeSeconds", "refreshTokenLifetimeSeconds"]],
   ["veeam", "GET", "/_sim/veeam/requests", []],
   ["veeam", "DELETE", "/_sim/veeam/requests", []],
