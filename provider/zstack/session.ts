@@ -14,7 +14,7 @@ import { zstackSchemas } from "./schemas";
  * answers 200 `{"inventory":{"uuid":<session>,…}}`; every other call sends `Authorization: OAuth <session uuid>`.
  *
  * One session per endpoint (scheme://host:port) and account is shared by all concurrent calls, whatever namespace
- * named the endpoint: the first caller logs in (its deadline bounds the login), the others await the same promise. When
+ * named the endpoint and account: the first caller logs in (its deadline bounds the login), the others await the same promise. When
  * ZStack says the session is gone (ID.1001 "Session expired", or HTTP 401/403), the session is dropped (only if no one
  * replaced it already) and the call is replayed once with a fresh login.
  */
@@ -61,8 +61,13 @@ export function sha512Hex(password: string): string {
   return crypto.createHash("sha512").update(password, "utf8").digest("hex");
 }
 
+/**
+ * The session slot of an endpoint and account. The password's fingerprint is part of the key: two namespaces naming the
+ * same account with different passwords do not share a session (a wrong password must fail, not ride on a good login).
+ */
 function slotFor(settings: config.ZstackSettings): SessionSlot {
-  const slot = memo<SessionSlot>(`${SESSION_SLOT}${settings.endpoint}|${settings.accountName}`, () => ({ settings, logins: 0 }));
+  const password = crypto.createHash("sha256").update(settings.accountPassword, "utf8").digest("hex").slice(0, 16);
+  const slot = memo<SessionSlot>(`${SESSION_SLOT}${settings.endpoint}|${settings.accountName}|${password}`, () => ({ settings, logins: 0 }));
   slot.settings = settings;
   return slot;
 }
