@@ -285,16 +285,11 @@ describe("a server that does not answer in time ends the operation at its deadli
     response.on("close", () => clearInterval(timer));
   };
 
-  test("a server that accepts and never answers: TimeoutError naming the endpoint and the call", async () => {
-    const server = await startFake({ login: silent });
-    const error = await failure(create(5));
-    expect(error).toBeInstanceOf(errors.TimeoutError);
-    expect(error.message).toContain(server.url);
-    expect(error.message).toContain("LogInByAccount");
-  }, 40_000);
-
-  test("a server that trickles its answer one byte per second: TimeoutError naming the endpoint and the call", async () => {
-    const server = await startFake({ login: trickle });
+  test.each([
+    ["accepts and never answers", silent],
+    ["trickles its answer one byte per second", trickle],
+  ])("a server that %s: TimeoutError naming the endpoint and the call", async (_case, login) => {
+    const server = await startFake({ login });
     const error = await failure(create(5));
     expect(error).toBeInstanceOf(errors.TimeoutError);
     expect(error.message).toContain(server.url);
