@@ -103,12 +103,32 @@ const NAMESPACE_PATTERN = /^[A-Za-z][A-Za-z0-9_-]{0,62}$/;
 
 /** Why a `connection` value is not a usable namespace name, or undefined when it is one. */
 export function namespaceProblem(namespace: unknown): string | undefined {
-  if (typeof namespace !== "string") return "must be a string: the name of a stack-config namespace such as \"vsphere-dr\"";
-  if (namespace === "") return "must not be empty: give the name of a stack-config namespace such as \"vsphere-dr\", or leave it out for the default";
+  if (typeof namespace !== "string") return `must be a string naming a stack-config namespace; got ${namespace === null ? "null" : typeof namespace}`;
+  if (namespace === "") return "must not be empty (leave it out to use the default namespace)";
   if (!NAMESPACE_PATTERN.test(namespace)) {
     return `must be a namespace name (a letter, then letters, digits, "-" or "_"; at most 63 characters); got ${JSON.stringify(namespace.length > 80 ? `${namespace.slice(0, 80)}…` : namespace)}`;
   }
   return undefined;
+}
+
+/**
+ * Why `value` cannot be the `connection` of a resource of `vendor`, as a reason that starts with "connection" and names
+ * the keys and variables a good namespace holds (with a name made from `value` where one can be); undefined when it is
+ * a usable name.
+ */
+export function connectionNameProblem(vendor: Vendor, value: unknown): string | undefined {
+  const problem = namespaceProblem(value);
+  if (problem === undefined) return undefined;
+  const [server, user, password] = REQUIRED_SETTINGS[vendor].map((spec) => settingSource(suggestedNamespace(vendor, value), spec)) as [SettingSource, SettingSource, SettingSource];
+  const example = server.configKey.slice(0, server.configKey.indexOf(":"));
+  return `connection ${problem}. Use a name such as "${example}" and set ${server.configKey}, ${user.configKey} and ${password.configKey} (or ${server.envVar}, ${user.envVar} and ${password.envVar}).`;
+}
+
+/** A namespace name made from a refused value (`vsphere:dr` → `vsphere-dr`), or `<vendor>-dr` when none can be. */
+function suggestedNamespace(vendor: Vendor, value: unknown): string {
+  if (typeof value !== "string") return `${vendor}-dr`;
+  const made = value.replace(/[^A-Za-z0-9_-]+/g, "-").replace(/^[^A-Za-z]+/, "").slice(0, 63).replace(/[-_]+$/, "");
+  return NAMESPACE_PATTERN.test(made) ? made : `${vendor}-dr`;
 }
 
 /** The environment-variable prefix of a namespace: `vsphere-dr` → `VSPHERE_DR`. */
@@ -228,8 +248,8 @@ function keysSetIn(namespace: string): string[] {
  * naming the namespace, the keys and the variables to set (and what the namespace does hold, when it holds something).
  */
 function serverOf(vendor: Vendor, namespace: string): { raw: string; source: SettingSource } {
-  const problem = namespaceProblem(namespace);
-  if (problem) throw new ConfigurationError(`connection ${problem}.`, "connection");
+  const problem = connectionNameProblem(vendor, namespace);
+  if (problem) throw new ConfigurationError(problem, "connection");
   const source = serverSource(vendor, namespace);
   const raw = lookup(source);
   if (raw !== undefined) return { raw, source };

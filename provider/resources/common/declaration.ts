@@ -45,10 +45,10 @@ export function inputSchema(declaration: ResourceDeclaration): z.ZodObject<z.Zod
 
 function connectionField(vendor: config.Vendor) {
   return z
-    .string({ error: (issue) => `connection ${config.namespaceProblem(issue.input) ?? "is invalid"}` })
+    .string({ error: (issue) => config.connectionNameProblem(vendor, issue.input) ?? "connection is invalid" })
     .superRefine((value, context) => {
-      const problem = config.namespaceProblem(value);
-      if (problem) context.addIssue({ code: "custom", message: `connection ${problem}` });
+      const problem = config.connectionNameProblem(vendor, value);
+      if (problem) context.addIssue({ code: "custom", message: problem });
     })
     .default(vendor);
 }
