@@ -1,12 +1,12 @@
 import * as crypto from "node:crypto";
 import * as config from "../config";
-import { AuthenticationError } from "../errors";
+import { AuthenticationError, ConfigurationError } from "../errors";
 import { deadlineAfter } from "../deadline";
 import { registerSecret } from "../redact";
 import { memo, runtimeState } from "../runtime";
 import { send, type Endpoint, type HttpRequest } from "../http/transport";
 import { withRetry } from "../http/retry";
-import { httpFailure, isSessionExpired, parseReply } from "./faults";
+import { httpFailure, isSessionExpired, parseReply, zstackErrorOf } from "./faults";
 import { zstackSchemas } from "./schemas";
 
 /**
@@ -104,6 +104,7 @@ export async function logInByAccount(settings: config.ZstackSettings, deadline: 
   const response = await withRetry(
     async () => {
       const answer = await send(endpoint, request);
+      if (answer.status === 404 && zstackErrorOf(answer.text) === undefined) throw notZstack(settings, endpoint);
       if (answer.status !== 200) throw httpFailure(answer, request, settings.namespace);
       return answer;
     },
@@ -119,6 +120,16 @@ export async function logInByAccount(settings: config.ZstackSettings, deadline: 
   }
   registerSecret(inventory.uuid);
   return { uuid: inventory.uuid, accountUuid: inventory.accountUuid, expiredDate: inventory.expiredDate };
+}
+
+/** The login path answered 404 without a ZStack error: the namespace's endpoint is some other server (a vCenter, a Veeam Orchestrator). */
+function notZstack(settings: config.ZstackSettings, endpoint: Endpoint): ConfigurationError {
+  const server = config.serverSource("zstack", settings.namespace);
+  return new ConfigurationError(
+    `${endpoint.origin} (${server.configKey}) is not a ZStack management node: it has no ${apiPath("/accounts/login")} (HTTP 404). Set ${server.configKey} (or ${server.envVar}) in namespace "${settings.namespace}" to the ZStack endpoint.`,
+    server.configKey,
+    { operation: "LogInByAccount" },
+  );
 }
 
 /** The shared session, logging in when there is none. Concurrent callers share one login. */
