@@ -1,10 +1,9 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { startOfflineTwin, type OfflineTwin } from "../../simulator";
+import { startOfflineTwin, ZSTACK_SEED, type OfflineTwin } from "../../simulator";
 import { EngineSimulation, type DeclaredResource } from "../../tools/engine/engine";
 import { pulumiDirFrom, startHost, type HostProcess } from "../../tools/engine/host";
 import { declaredProgram } from "../../tools/engine/declaredProgram";
-import { prepareWorld } from "../../tools/demo/flagship";
 import { hostEnvironment, REPO, serializeInstalledProviders, stackConfigFor } from "./support";
 
 /**
@@ -99,17 +98,18 @@ describe("example programs", () => {
     }
   });
 
-  it("flagship runs through the engine against the twin", async () => {
-    const fixture = prepareWorld(twin);
+  it("flagship runs through the engine against the twin with its defaults, recovering the seeded web-03", async () => {
+    const web = ZSTACK_SEED.destroyedVm.uuid;
+    expect(zstackState(web)).toBe("Destroyed");
     expect(planPhase(TIER1_PLAN)).not.toBe("failover");
-    await runThrough("flagship", declaredBy("flagship", { webVmUuid: fixture.destroyedWebVmUuid }), {
+    await runThrough("flagship", declaredBy("flagship", {}), {
       afterUp: () => {
         expectFaultTolerant("vm-101");
         expectFaultTolerant("vm-102");
         expect(snapshotsNamed("vm-103", "pre-upgrade")).toHaveLength(1);
         expect(vsphereVm("vm-105").powerState).toBe("poweredOff");
         expect(planPhase(TIER1_PLAN)).toBe("failover");
-        expect(zstackState(fixture.destroyedWebVmUuid)).toBe("Running");
+        expect(zstackState(web)).toBe("Running");
       },
       afterDestroy: () => {
         expectNotFaultTolerant("vm-101");
@@ -118,7 +118,7 @@ describe("example programs", () => {
         // Deleting the power state and the recovery leaves the VMs as they are; the failover is undone.
         expect(vsphereVm("vm-105").powerState).toBe("poweredOff");
         expect(planPhase(TIER1_PLAN)).toBe("undoFailover");
-        expect(zstackState(fixture.destroyedWebVmUuid)).toBe("Running");
+        expect(zstackState(web)).toBe("Running");
       },
     });
   });
