@@ -178,7 +178,7 @@ describe("VI/JSON client against the offline twin", () => {
     expect(twin.sim.server.faults.injected - injectedBefore).toBe(2);
     expect(twin.sim.server.faults.describe().fail503).toBe(0);
     expect((twin.sim.server.stats.byRoute["GET VirtualMachine/name"] ?? 0) - triedBefore).toBe(3);
-    expect(seen.routes).toEqual(["GET VirtualMachine/name"]);
+    expect(seen.count("GET VirtualMachine/name")).toBe(1);
   });
 
   for (const [first, path, route] of [
@@ -195,7 +195,7 @@ describe("VI/JSON client against the offline twin", () => {
       expect(twin.sim.server.faults.injected - injectedBefore).toBe(2);
       expect(twin.sim.server.faults.describe().fail503).toBe(0);
       expect(seen.count(route)).toBe(1);
-      expect(seen.routes[seen.routes.length - 1]).toBe("POST SessionManager/Login");
+      expect(seen.count("POST SessionManager/Login")).toBe(1);
       expect(twin.sim.world.sessions.peek(connection.session.id)).toBeDefined();
     });
   }
