@@ -90,7 +90,7 @@ const examples = fs.readdirSync(path.join(REPO, "examples")).filter((name) => fs
 
 describe("example programs", () => {
   it("each has a Pulumi.yaml for nodejs and depends on the package by name", () => {
-    expect(examples.sort()).toEqual(["dr-drill", "flagship", "ft-app-tier", "recover-zstack-vm", "snapshot-then-power"]);
+    expect(examples.sort()).toEqual(["dr-drill", "flagship", "ft-app-tier", "recover-zstack-vm", "snapshot-then-power", "two-site-dr"]);
     for (const example of examples) {
       expect(fs.readFileSync(path.join(REPO, "examples", example, "Pulumi.yaml"), "utf8")).toMatch(/runtime:\s*nodejs/);
       const pkg = JSON.parse(fs.readFileSync(path.join(REPO, "examples", example, "package.json"), "utf8")) as { dependencies: Record<string, string> };
