@@ -20,7 +20,7 @@ const BASE_TIMEOUT_SECONDS = 30;
 /** An operation may overrun its deadline by this much (a last read, a cancel, undoing a half-made object). */
 const OVERRUN_MS = 15_000;
 
-interface OpOutcome {
+export interface OpOutcome {
   records: StateRecord[];
   error?: unknown;
 }
@@ -42,7 +42,7 @@ async function checked(adapter: ResourceAdapter, olds: Record<string, unknown>, 
 }
 
 /** One operation as the engine drives it, and the state records it leaves. */
-async function runOp(adapter: ResourceAdapter, op: Operation, target: Target, base: StateRecord | undefined, copy: number, timeoutSeconds: number): Promise<OpOutcome> {
+export async function runOp(adapter: ResourceAdapter, op: Operation, target: Target, base: StateRecord | undefined, copy: number, timeoutSeconds: number): Promise<OpOutcome> {
   const crud = adapter.crud;
   switch (op) {
     case "create": {

@@ -79,3 +79,29 @@ export function renderErrorSamples(results: CellResult[], limit = 12): string {
   }
   return lines.length === 0 ? "" : ["### Sample errors (failed-clean cells)", "", ...lines, ""].join("\n");
 }
+
+/** The two-site cells: which site suffered the fault, how its operation ended, and whether the other site noticed. */
+export function renderTwoSites(results: Array<CellResult & { faultedSite: string; faultedVerdict: Verdict; otherSite: string[] }>): string {
+  if (results.length === 0) return "";
+  const rows = results.map((result) => [
+    result.resource,
+    result.scenario,
+    result.operation,
+    result.faultedSite,
+    cell({ ...result, verdict: result.faultedVerdict }),
+    result.otherSite.length > 0 ? `**DISTURBED**: ${result.otherSite.join("; ")}` : "undisturbed",
+  ]);
+  const t = totals(results);
+  return [
+    "### Two sites: a fault on one site, the same operation at once on the other",
+    "",
+    ...table(["resource", "scenario", "operation", "faulted site", "faulted site's operation", "other site"], rows),
+    "",
+    `${t.cells} two-site cells: ${t.survived} survived, ${t.failedClean} failed-clean, ${t.lost} lost; other site disturbed in ${results.filter((result) => result.otherSite.length > 0).length}.`,
+    "",
+    ...results
+      .filter((result) => result.verdict === "lost")
+      .flatMap((result) => [`- ${result.resource} / ${result.scenario} / ${result.operation} (fault on ${result.faultedSite}):`, ...result.problems.map((problem) => `  - ${problem}`)]),
+    "",
+  ].join("\n");
+}

@@ -6,15 +6,18 @@
  *   node dist/tools/reliability/run.js [--resource VmSnapshot] [--scenario restart] [--operation create] [--json file]
  *   RELIABILITY_VEEAM_API_VERSION=v13 (or v7.21, v13.1, v13.2, "detect"; default v2) runs FailoverPlanRun against
  *   Recovery Orchestrator instead.
+ * Then the two-site cells (twoSites.ts): the same resources, operations and the scenarios among TWO_SITE_SCENARIOS, a
+ * fault on one site while the other site runs the same operation.
  */
 import { writeFileSync } from "node:fs";
-import type { Operation } from "./model";
+import type { CellResult, Operation } from "./model";
 import { OPERATIONS } from "./model";
 import { runMatrix } from "./matrix";
-import { renderErrorSamples, renderMatrix, totals } from "./report";
+import { renderErrorSamples, renderMatrix, renderTwoSites, totals } from "./report";
 import { failoverPlanRunPublished, matrixResources } from "./resources";
 import { SCENARIOS } from "./scenarios";
 import { startReliabilityTwin, veeamApiVersion } from "./twin";
+import { runTwoSiteCells, startTwoSiteTwin, twoSiteCells, type TwoSiteResult } from "./twoSites";
 
 function argument(name: string): string | undefined {
   const index = process.argv.indexOf(`--${name}`);
@@ -29,41 +32,47 @@ async function main(): Promise<void> {
   const scenarios = SCENARIOS.filter((scenario) => !scenarioFilter || scenario.short.includes(scenarioFilter));
   const operations = OPERATIONS.filter((op) => !operationFilter || op === operationFilter);
   const started = Date.now();
+  const twoSites = twoSiteCells(resources, scenarios, operations);
   const twin = await startReliabilityTwin();
   let done = 0;
-  const total = resources.length * scenarios.length * operations.length;
+  const total = resources.length * scenarios.length * operations.length + twoSites.length;
+  const progress = (result: { resource: string; scenario: string; operation: string; verdict: string; exercised: boolean; opMs: number; ms: number; problems: string[] }, where = ""): void => {
+    done += 1;
+    const extra = result.verdict === "lost" ? `  ${result.problems.join(" | ")}` : "";
+    process.stderr.write(`[${done}/${total}] ${result.resource} ${result.scenario}${where} ${result.operation}: ${result.verdict}${result.exercised ? "" : " (n/a)"} op ${result.opMs} ms, cell ${result.ms} ms${extra}\n`);
+  };
+  let results: CellResult[];
   try {
-    const results = await runMatrix(twin, {
-      resources,
-      scenarios,
-      operations,
-      onCell: (result) => {
-        done += 1;
-        const extra = result.verdict === "lost" ? `  ${result.problems.join(" | ")}` : "";
-        process.stderr.write(`[${done}/${total}] ${result.resource} ${result.scenario} ${result.operation}: ${result.verdict}${result.exercised ? "" : " (n/a)"} op ${result.opMs} ms, cell ${result.ms} ms${extra}\n`);
-      },
-    });
-    const t = totals(results);
-    const seconds = Math.round((Date.now() - started) / 1000);
-    const out: string[] = [
-      `## Fault matrix (${new Date().toISOString()}, ${seconds} s)`,
-      "",
-      "Each cell: a fresh object on the offline twin, the operation run in-process through the resource's provider.ts with the fault armed, then an audit of the simulator's inventory against what state records, a refresh, and (after a failure) the operation run again with the fault gone.",
-      failoverPlanRunPublished()
-        ? `\n\`veeam:FailoverPlanRun\` speaks Veeam Orchestrator API ${veeamApiVersion() === "detect" ? "(detected: the newest the twin serves)" : veeamApiVersion()} (RELIABILITY_VEEAM_API_VERSION).\n`
-        : "\n`veeam:FailoverPlanRun` is not in the matrix: the package does not export it yet (provider/index.ts).\n",
-      renderMatrix(results, SCENARIOS),
-      renderErrorSamples(results),
-      `**Totals: ${t.cells} cells: ${t.survived} survived, ${t.failedClean} failed-clean, ${t.lost} lost** (${t.notExercised} cells where the fault never hit the operation).`,
-      "",
-    ];
-    process.stdout.write(out.join("\n"));
-    const json = argument("json");
-    if (json) writeFileSync(json, JSON.stringify({ totals: t, results }, null, 2));
-    process.exitCode = t.lost > 0 ? 1 : 0;
+    results = await runMatrix(twin, { resources, scenarios, operations, onCell: (result) => progress(result) });
   } finally {
     await twin.close();
   }
+  const twoSiteTwin = await startTwoSiteTwin();
+  let twoSiteResults: TwoSiteResult[];
+  try {
+    twoSiteResults = await runTwoSiteCells(twoSiteTwin, twoSites, (result) => progress(result, ` (fault on ${result.faultedSite})`));
+  } finally {
+    await twoSiteTwin.close();
+  }
+  const t = totals(results);
+  const seconds = Math.round((Date.now() - started) / 1000);
+  const out: string[] = [
+    `## Fault matrix (${new Date().toISOString()}, ${seconds} s)`,
+    "",
+    "Each cell: a fresh object on the offline twin, the operation run in-process through the resource's provider.ts with the fault armed, then an audit of the simulator's inventory against what state records, a refresh, and (after a failure) the operation run again with the fault gone.",
+    failoverPlanRunPublished()
+      ? `\n\`veeam:FailoverPlanRun\` speaks Veeam Orchestrator API ${veeamApiVersion() === "detect" ? "(detected: the newest the twin serves)" : veeamApiVersion()} (RELIABILITY_VEEAM_API_VERSION).\n`
+      : "\n`veeam:FailoverPlanRun` is not in the matrix: the package does not export it yet (provider/index.ts).\n",
+    renderMatrix(results, SCENARIOS),
+    renderErrorSamples(results),
+    `**Totals: ${t.cells} cells: ${t.survived} survived, ${t.failedClean} failed-clean, ${t.lost} lost** (${t.notExercised} cells where the fault never hit the operation).`,
+    "",
+    renderTwoSites(twoSiteResults),
+  ];
+  process.stdout.write(out.join("\n"));
+  const json = argument("json");
+  if (json) writeFileSync(json, JSON.stringify({ totals: t, results, twoSites: { totals: totals(twoSiteResults), results: twoSiteResults } }, null, 2));
+  process.exitCode = t.lost + totals(twoSiteResults).lost > 0 ? 1 : 0;
 }
 
 main().catch((error: unknown) => {

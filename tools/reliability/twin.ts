@@ -44,7 +44,7 @@ export function veeamApiVersion(): string {
 }
 
 /** Credential header values: vSphere session id, Veeam bearer token, ZStack session uuid. */
-function credentialsIn(request: SimRequest): string[] {
+export function credentialsIn(request: SimRequest): string[] {
   const found: string[] = [];
   const session = request.headers["vmware-api-session-id"];
   if (typeof session === "string" && session.length >= 8) found.push(session);
