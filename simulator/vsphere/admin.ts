@@ -24,7 +24,7 @@
 import { z } from "zod";
 import type { SimHandler, SimReply, SimRequest } from "../common/httpServer";
 import { VimFaultError } from "./faults";
-import type { VsphereWorld } from "./world";
+import type { VsphereWorld } from "./model/world";
 
 const powerStateSchema = z.enum(["poweredOn", "poweredOff", "suspended"]);
 const durationSchema = z.union([z.number().nonnegative(), z.literal("Infinity"), z.null()]).transform((value) => (typeof value === "number" ? value : Number.POSITIVE_INFINITY));

@@ -89,6 +89,7 @@ export const faultToleranceConfigSpecSchema = dataObject(["FaultToleranceConfigS
   metroFtEnabled: z.boolean().optional(),
   metroFtHostGroup: z.string().optional(),
 });
+export type FaultToleranceConfigSpecInput = z.infer<typeof faultToleranceConfigSpecSchema>;
 export const createSecondaryVmExBody = requestType("CreateSecondaryVMExRequestType", { host: moRefSchema.optional(), spec: faultToleranceConfigSpecSchema.optional() });
 export const createSecondaryVmBody = requestType("CreateSecondaryVMRequestType", { host: moRefSchema.optional() });
 export const disableSecondaryVmBody = requestType("DisableSecondaryVMRequestType", { vm: moRefSchema });

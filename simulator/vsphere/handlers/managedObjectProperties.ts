@@ -4,13 +4,13 @@
  * and a reader that builds the wire data object from the state. Unset values are `undefined` (GET answers null, the
  * property collector leaves them out).
  */
-import { faults } from "./faults";
-import { ftStateOf } from "./faultTolerance";
-import { SPEC_TYPES } from "./specSchemas";
-import type { SnapshotState, VmState } from "./stateTypes";
-import { taskInfoData } from "./tasks";
-import { isRecord, isoTime, moRef } from "./wire";
-import type { VsphereWorld } from "./world";
+import { faults } from "../faults";
+import { escapeEntityName } from "../model/entityNames";
+import { ftStateOf } from "../model/faultTolerance";
+import type { SnapshotState, TaskState, VmState } from "../model/stateTypes";
+import type { VsphereWorld } from "../model/world";
+import { SPEC_TYPES } from "../specSchemas";
+import { isRecord, isoTime, moRef } from "../wire";
 
 export interface PropertyDefinition {
   /** Declared type (specSchemas notation). */
@@ -149,11 +149,6 @@ export function topLevelProperties(moType: string): string[] {
 }
 
 // ---- data object builders ------------------------------------------------------------------------------------------
-
-/** Entity names escape `%`, `/` and `\` (spec: VirtualMachine.name). */
-export function escapeEntityName(name: string): string {
-  return name.replace(/%/g, "%25").replace(/\//g, "%2f").replace(/\\/g, "%5c");
-}
 
 function vmxPath(world: VsphereWorld, vm: VmState): string {
   const datastore = world.datastores.get(vm.datastoreId)?.name ?? "datastore";
@@ -348,6 +343,32 @@ export function serviceContent(world: VsphereWorld): Record<string, unknown> {
     taskManager: moRef("TaskManager", "TaskManager"),
     searchIndex: moRef("SearchIndex", "SearchIndex"),
   };
+}
+
+/** TaskInfo data object (required fields of the schema plus the optional ones that are set). */
+export function taskInfoData(task: TaskState): Record<string, unknown> {
+  const info: Record<string, unknown> = {
+    _typeName: "TaskInfo",
+    key: task.id,
+    task: moRef("Task", task.id),
+    name: task.name,
+    descriptionId: task.descriptionId,
+    entity: moRef(task.entityType, task.entityId),
+    entityName: task.entityName,
+    state: task.state,
+    cancelled: task.cancelled,
+    cancelable: task.cancelable,
+    reason: { _typeName: "TaskReasonUser", userName: task.userName },
+    queueTime: isoTime(task.queueTime),
+    eventChainId: task.eventChainId,
+  };
+  if (task.state === "running" && task.lockedVmId) info.locked = [moRef("VirtualMachine", task.lockedVmId)];
+  if (task.error) info.error = task.error;
+  if (task.result !== undefined) info.result = task.result;
+  if (task.progress !== undefined) info.progress = task.progress;
+  if (task.startTime !== undefined) info.startTime = isoTime(task.startTime);
+  if (task.completeTime !== undefined) info.completeTime = isoTime(task.completeTime);
+  return info;
 }
 
 /** Numeric order of `x.y.z.a` releases. */

@@ -1,5 +1,11 @@
-/** The simulator's internal state records. Wire shapes are built from them in `managedObjectProperties.ts`. */
-import type { FaultBody, PowerState } from "./faults";
+/** The simulator's internal state records. Wire shapes are built from them in `handlers/managedObjectProperties.ts`. */
+import type { FaultBody, PowerState } from "../faults";
+
+/** A managed entity of the inventory tree, by managed object type and id. */
+export interface EntityRef {
+  type: string;
+  id: string;
+}
 
 export interface DatacenterState {
   id: string;

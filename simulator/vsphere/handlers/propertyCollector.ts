@@ -9,9 +9,8 @@
  * at the requested paths are reported.
  */
 import { randomUUID } from "node:crypto";
-import { faultBody, faults, vimFault, VimFaultError } from "./faults";
-import { propertyPathType, readPropertyPath, topLevelProperties, MANAGED_OBJECT_PROPERTIES } from "./managedObjectProperties";
-import { defineMethod, type CallContext, type RegisteredMethod } from "./methodRegistry";
+import { faultBody, faults, vimFault, VimFaultError } from "../faults";
+import type { VsphereWorld } from "../model/world";
 import {
   continueRetrievePropertiesExBody,
   createFilterBody,
@@ -21,10 +20,11 @@ import {
   retrievePropertiesExBody,
   waitForUpdatesExBody,
   type PropertyFilterSpecInput,
-} from "./requestBodies";
-import type { Session } from "./sessions";
-import { boxAny, moRef, type MoRef } from "./wire";
-import type { VsphereWorld } from "./world";
+} from "../requestBodies";
+import type { Session } from "../sessions";
+import { boxAny, moRef, type MoRef } from "../wire";
+import { propertyPathType, readPropertyPath, topLevelProperties, MANAGED_OBJECT_PROPERTIES } from "./managedObjectProperties";
+import { defineMethod, type CallContext, type RegisteredMethod } from "./methodRegistry";
 
 export const SERVICE_COLLECTOR_ID = "propertyCollector";
 const MAX_KEPT_VERSIONS = 64;
