@@ -11,6 +11,8 @@
  *   POST   /_sim/vsphere/vms/{vmId}/tools                   {running: boolean, installed?: boolean}
  *   POST   /_sim/vsphere/vms/{vmId}/guest-operation-ms      time the guest takes to act on ShutdownGuest etc. {ms}
  *   POST   /_sim/vsphere/vms/{vmId}/turn-off-ft             turn FT off out of band (secondaries removed)
+ *   POST   /_sim/vsphere/vms/{vmId}/ft-respawn              {respawn: boolean}: whether vSphere re-spawns a lost secondary of
+ *                                                           this VM's FT group (false: it stays needSecondary); 409 when not FT
  *   DELETE /_sim/vsphere/snapshots/{snapshotId}             delete a snapshot out of band (?removeChildren=true for its subtree)
  *   POST   /_sim/vsphere/tasks/duration                     {ms, method?, vmId?}: default, per-method or per-VM task duration
  *   POST   /_sim/vsphere/tasks/hang-next                    {vmId?, method?}: the next matching task never finishes
@@ -54,6 +56,7 @@ const failSchema = z.strictObject({
   message: z.string().optional(),
 });
 const deliverySchema = z.strictObject({ delivery: z.enum(["response", "task"]) });
+const respawnSchema = z.strictObject({ respawn: z.boolean() });
 
 class AdminError extends Error {
   constructor(
@@ -131,6 +134,14 @@ export function createAdminHandler(world: VsphereWorld): SimHandler {
       pattern: /^\/vms\/([^/]+)\/turn-off-ft$/,
       run: (_request, [vmId]) => {
         world.turnOffFtOutOfBand(vmId);
+        return done;
+      },
+    },
+    {
+      method: "POST",
+      pattern: /^\/vms\/([^/]+)\/ft-respawn$/,
+      run: (request, [vmId]) => {
+        world.setFtSecondaryRespawn(vmId, body(respawnSchema, request).respawn);
         return done;
       },
     },

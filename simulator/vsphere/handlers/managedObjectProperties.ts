@@ -6,7 +6,7 @@
  */
 import { faults } from "../faults";
 import { escapeEntityName } from "../model/entityNames";
-import { ftStateOf } from "../model/faultTolerance";
+import { ftStateOf, needSecondaryReasonOf } from "../model/faultTolerance";
 import type { SnapshotState, TaskState, VmState } from "../model/stateTypes";
 import type { VsphereWorld } from "../model/world";
 import { SPEC_TYPES } from "../specSchemas";
@@ -217,7 +217,8 @@ export function vmRuntimeInfo(world: VsphereWorld, vm: VmState): Record<string, 
   };
   if (vm.bootTime !== undefined && vm.powerState === "poweredOn") runtime.bootTime = isoTime(vm.bootTime);
   if (vm.suspendTime !== undefined && vm.powerState === "suspended") runtime.suspendTime = isoTime(vm.suspendTime);
-  if (state === "needSecondary") runtime.needSecondaryReason = "lostConnection";
+  const needSecondaryReason = needSecondaryReasonOf(world, vm);
+  if (needSecondaryReason) runtime.needSecondaryReason = needSecondaryReason;
   if (vm.powerState === "poweredOn") {
     runtime.maxCpuUsage = 4600;
     runtime.maxMemoryUsage = 4096;

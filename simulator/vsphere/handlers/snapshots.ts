@@ -15,6 +15,7 @@ import {
   requireLiveSnapshot,
   revertToSnapshot,
 } from "../model/snapshots";
+import { checkPowerOnHost } from "../model/power";
 import type { SnapshotState, VmState } from "../model/stateTypes";
 import {
   createSnapshotBody,
@@ -50,7 +51,8 @@ function revertTask(call: MethodCall<{ host?: MoRefInput; suppressPowerOn?: bool
   const hostId = () => (body.host ? expectMoRef(world, body.host, "HostSystem", "host") : undefined);
   const precheck = () => {
     checkRevert(world, vm, target);
-    hostId();
+    const chosen = hostId();
+    if (chosen !== undefined) checkPowerOnHost(world, vm, chosen);
   };
   return startVmTask(call, vm, kind, precheck, () => revertToSnapshot(world, vm, target(), body.suppressPowerOn ?? false, hostId()));
 }

@@ -3,11 +3,11 @@
  * the secondary shares the primary's name, folder and BIOS uuid, has its own instance uuid, runs on another host of
  * the primary's cluster and follows the primary's power.
  * States (VirtualMachineFaultToleranceState_enum): a primary is `disabled` with no enabled secondary, `enabled` when
- * powered off with an enabled secondary, `needSecondary` when on with no active secondary, `starting` while a secondary
- * synchronizes (`ftSyncMs`), `running` when protected. A secondary is `disabled`, `enabled` (not powered on),
- * `starting` or `running`.
+ * powered off with an enabled secondary, `needSecondary` when on with no active secondary (needSecondaryReason says
+ * why), `starting` while a secondary synchronizes (`ftSyncMs`), `running` when protected. A secondary is `disabled`,
+ * `enabled` (not powered on), `starting` or `running`.
  * A secondary that goes down while its primary runs (host failure, TerminateFaultTolerantVM, the former primary after
- * MakePrimaryVM) is re-spawned after `ftSyncMs`.
+ * MakePrimaryVM) is re-spawned after `ftSyncMs` unless the group's `respawnSecondaries` is off (admin knob).
  * Refusals: NotSupported (template, not in an HA cluster), VmConfigIncompatibleForFaultTolerance (the VM has
  * snapshots), SecondaryVmAlreadyRegistered, InvalidOperationOnSecondaryVm (called on a secondary),
  * NoHostSuitableForFtSecondary (no other live host), InvalidArgument (host, or a vm that is not this primary's
@@ -19,7 +19,7 @@ import { moRef } from "../wire";
 import type { Inventory } from "./inventory";
 import { cancelGuestOperation } from "./powerState";
 import { requireEntity } from "./inventoryTree";
-import type { EntityRef, HostState, VmState } from "./stateTypes";
+import type { EntityRef, HostState, NeedSecondaryReason, VmState } from "./stateTypes";
 import { addVm, removeVm } from "./vms";
 
 export type FaultToleranceState = "notConfigured" | "disabled" | "enabled" | "needSecondary" | "starting" | "running";
@@ -61,6 +61,15 @@ export function ftStateOf(inventory: Inventory, vm: VmState): FaultToleranceStat
   return "needSecondary";
 }
 
+/** Why a primary in `needSecondary` needs one; undefined in any other state. */
+export function needSecondaryReasonOf(inventory: Inventory, vm: VmState): NeedSecondaryReason | undefined {
+  if (ftStateOf(inventory, vm) !== "needSecondary") return undefined;
+  for (const secondary of secondariesOf(inventory, vm)) {
+    if (secondary.ft?.role === "secondary" && secondary.ft.enabled && secondary.ft.downReason) return secondary.ft.downReason;
+  }
+  return "lostConnection";
+}
+
 function notifyGroup(inventory: Inventory, primary: VmState): void {
   inventory.notify("VirtualMachine", primary.id);
   for (const secondary of secondariesOf(inventory, primary)) inventory.notify("VirtualMachine", secondary.id);
@@ -90,9 +99,14 @@ function setSecondaryPower(inventory: Inventory, secondary: VmState, on: boolean
 export function startSecondary(inventory: Inventory, primary: VmState, secondary: VmState, hostId?: string): boolean {
   const hosts = candidateHosts(inventory, primary, secondary);
   const target = hostId ?? (hosts.some((host) => host.id === secondary.hostId) ? secondary.hostId : hosts[0]?.id);
-  if (!target) return false;
+  if (!target) {
+    if (secondary.ft?.role === "secondary") secondary.ft.downReason ??= "other";
+    notifyGroup(inventory, primary);
+    return false;
+  }
   secondary.hostId = target;
   setSecondaryPower(inventory, secondary, true);
+  if (secondary.ft?.role === "secondary") secondary.ft.downReason = undefined;
   notifyGroup(inventory, primary);
   const handle = inventory.schedule(inventory.ftSyncMs, () => {
     syncTimers.delete(secondary);
@@ -136,14 +150,22 @@ export function turnOffFaultTolerance(inventory: Inventory, primary: VmState): v
   inventory.notify("VirtualMachine", primary.id);
 }
 
-/** A secondary went down while its group runs: the group needs a secondary, and vSphere re-spawns it after ftSyncMs. */
-export function loseSecondary(inventory: Inventory, primary: VmState, secondary: VmState): void {
+/**
+ * A secondary went down while its group runs: the group needs a secondary (`reason`), and vSphere re-spawns it after
+ * ftSyncMs (on another host when `preferAnotherHost` and one is free) unless the group's re-spawn is off.
+ */
+export function loseSecondary(inventory: Inventory, primary: VmState, secondary: VmState, reason: NeedSecondaryReason, preferAnotherHost: boolean): void {
   setSecondaryPower(inventory, secondary, false);
+  if (secondary.ft?.role === "secondary") secondary.ft.downReason = reason;
   notifyGroup(inventory, primary);
-  scheduleRespawn(inventory, primary, secondary);
+  scheduleRespawn(inventory, primary, secondary, preferAnotherHost);
 }
 
-function scheduleRespawn(inventory: Inventory, primary: VmState, secondary: VmState): void {
+function respawnAllowed(primary: VmState): boolean {
+  return primary.ft?.role === "primary" && primary.ft.respawnSecondaries !== false;
+}
+
+function scheduleRespawn(inventory: Inventory, primary: VmState, secondary: VmState, preferAnotherHost: boolean): void {
   inventory.schedule(inventory.ftSyncMs, () => {
     const stillDown =
       secondary.ft?.role === "secondary" &&
@@ -152,8 +174,21 @@ function scheduleRespawn(inventory: Inventory, primary: VmState, secondary: VmSt
       inventory.vms.has(secondary.id) &&
       primary.powerState === "poweredOn" &&
       secondary.powerState !== "poweredOn";
-    if (stillDown) startSecondary(inventory, primary, secondary);
+    if (!stillDown || !respawnAllowed(primary)) return;
+    const elsewhere = preferAnotherHost ? candidateHosts(inventory, primary, secondary).find((host) => host.id !== secondary.hostId)?.id : undefined;
+    startSecondary(inventory, primary, secondary, elsewhere);
   });
+}
+
+/** Admin knob: whether the group of `vm` re-spawns lost secondaries. Turned back on, a lost secondary comes back. */
+export function setSecondaryRespawn(inventory: Inventory, vm: VmState, respawn: boolean): void {
+  const primary = primaryOf(inventory, vm);
+  if (!primary || primary.ft?.role !== "primary") throw faults.invalidState(`The virtual machine ${vm.name} is not fault tolerant.`);
+  primary.ft.respawnSecondaries = respawn;
+  if (!respawn) return;
+  for (const secondary of secondariesOf(inventory, primary)) {
+    if (isEnabledSecondary(secondary) && secondary.powerState !== "poweredOn") scheduleRespawn(inventory, primary, secondary, false);
+  }
 }
 
 // ---- preconditions -----------------------------------------------------------------------------------------------
@@ -235,7 +270,7 @@ export function createSecondary(inventory: Inventory, primary: VmState, placemen
   secondary.uuid = primary.uuid;
   secondary.instanceUuid = randomUUID();
   secondary.ft = { role: "secondary", primaryId: primary.id, enabled: true, sync: "starting" };
-  primary.ft = { role: "primary", secondaryIds: [secondary.id] };
+  primary.ft = { role: "primary", secondaryIds: [secondary.id], respawnSecondaries: true };
   const attempted = primary.powerState === "poweredOn";
   if (attempted) startSecondary(inventory, primary, secondary, hostId);
   notifyGroup(inventory, primary);
@@ -250,7 +285,10 @@ export function checkDisableSecondary(inventory: Inventory, primary: VmState, vm
 
 export function disableSecondary(inventory: Inventory, primary: VmState, vm: EntityRef): void {
   const secondary = requireSecondaryOf(inventory, primary, vm);
-  if (secondary.ft?.role === "secondary") secondary.ft.enabled = false;
+  if (secondary.ft?.role === "secondary") {
+    secondary.ft.enabled = false;
+    secondary.ft.downReason = undefined;
+  }
   stopSecondary(inventory, primary, secondary);
 }
 
@@ -287,15 +325,17 @@ export function checkTerminate(inventory: Inventory, primary: VmState, vm: Entit
   if (targets.length === 0 || targets.some((secondary) => secondary.powerState !== "poweredOn")) throw faults.invalidState("The secondary virtual machine is not running.");
 }
 
-/** "Test Restart Secondary": the secondary is killed and re-spawned. */
+/** "Test Restart Secondary": the secondary is killed and re-spawned (same VM, possibly on another host). */
 export function terminateSecondaries(inventory: Inventory, primary: VmState, vm: EntityRef | undefined): void {
-  for (const secondary of terminationTargets(inventory, primary, vm)) loseSecondary(inventory, primary, secondary);
+  for (const secondary of terminationTargets(inventory, primary, vm)) loseSecondary(inventory, primary, secondary, "userAction", true);
 }
 
 export function checkMakePrimary(inventory: Inventory, primary: VmState, vm: EntityRef): void {
   requirePrimary(primary, "MakePrimaryVM");
   const secondary = requireSecondaryOf(inventory, primary, vm);
-  if (secondary.powerState !== "poweredOn") throw faults.invalidState("The secondary virtual machine is not running.");
+  if (ftStateOf(inventory, primary) !== "running" || secondary.ft?.role !== "secondary" || secondary.powerState !== "poweredOn" || secondary.ft.sync !== "running") {
+    throw faults.invalidState(`The fault tolerance group of ${primary.name} is ${ftStateOf(inventory, primary)}: the secondary must be running to take over.`);
+  }
 }
 
 /**
@@ -305,12 +345,14 @@ export function checkMakePrimary(inventory: Inventory, primary: VmState, vm: Ent
 export function makePrimary(inventory: Inventory, primary: VmState, vm: EntityRef): VmState {
   const secondary = requireSecondaryOf(inventory, primary, vm);
   const others = secondariesOf(inventory, primary).filter((member) => member !== secondary);
+  const respawnSecondaries = primary.ft?.role === "primary" ? primary.ft.respawnSecondaries : undefined;
   inventory.unschedule(syncTimers.get(secondary));
   syncTimers.delete(secondary);
-  secondary.ft = { role: "primary", secondaryIds: [primary.id, ...others.map((member) => member.id)] };
+  secondary.ft = { role: "primary", secondaryIds: [primary.id, ...others.map((member) => member.id)], respawnSecondaries };
   secondary.toolsRunning = secondary.toolsInstalled;
+  secondary.bootTime = primary.bootTime ?? secondary.bootTime;
   primary.ft = { role: "secondary", primaryId: secondary.id, enabled: true, sync: "starting" };
   for (const other of others) if (other.ft?.role === "secondary") other.ft.primaryId = secondary.id;
-  loseSecondary(inventory, secondary, primary);
+  loseSecondary(inventory, secondary, primary, "userAction", false);
   return secondary;
 }

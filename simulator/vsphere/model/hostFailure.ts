@@ -1,5 +1,5 @@
 /**
- * A host stops responding. FT secondaries there are lost (the group needs a secondary) and
+ * A host stops responding. FT secondaries there are lost (the group needs a secondary, reason lostConnection) and
  * re-spawned on another free host of the cluster; other VMs there restart on a live host of an HA cluster (their
  * secondaries synchronize again), or are powered off in a cluster without HA.
  */
@@ -18,7 +18,7 @@ export function failHost(inventory: Inventory, host: HostState): void {
       if (!primary) continue;
       const freeHost = cluster.hostIds.find((id) => !inventory.hosts.get(id)?.failed && id !== primary.hostId && !secondariesOf(inventory, primary).some((member) => member.hostId === id));
       if (freeHost) vm.hostId = freeHost;
-      if (vm.powerState === "poweredOn") loseSecondary(inventory, primary, vm);
+      if (vm.powerState === "poweredOn") loseSecondary(inventory, primary, vm, "lostConnection", false);
       else inventory.notify("VirtualMachine", vm.id);
       continue;
     }

@@ -3,7 +3,8 @@
  * move up, or go with it), remove all, revert.
  * Per the spec: `memory` only matters for a powered-on VM (the snapshot's state is poweredOn with memory, else
  * poweredOff; a suspended VM's snapshot is suspended); `quiesce` is ignored when the VM is off or tools are not running.
- * Revert returns the VM to the snapshot's state and makes it the current snapshot (not powered on when `suppressPowerOn`).
+ * Revert returns the VM to the snapshot's state and makes it the current snapshot: poweredOn only from a memory
+ * snapshot (suspended instead when `suppressPowerOn`), poweredOff from a disk-only one, suspended from a suspended one.
  * Names need not be unique; `%XX` escapes are decoded when stored, a malformed one is InvalidName {name, entity}.
  * Refused with NotSupported on FT primaries and secondaries and on templates; RevertToCurrentSnapshot without a
  * current snapshot is NotFound.
@@ -127,14 +128,14 @@ export function checkRevert(inventory: Inventory, vm: VmState, find: () => Snaps
 
 /** The power state a revert to this snapshot leaves the VM in. */
 export function powerStateAfterRevert(snapshot: SnapshotState, suppressPowerOn: boolean): SnapshotState["state"] {
-  if (snapshot.state === "poweredOn" && suppressPowerOn) return "poweredOff";
+  if (snapshot.state === "poweredOn" && suppressPowerOn) return "suspended";
   return snapshot.state;
 }
 
-/** `hostId`: the host the VM is placed on. */
+/** `hostId` (checked with checkPowerOnHost): where the VM powers on, should the revert power it on. */
 export function revertToSnapshot(inventory: Inventory, vm: VmState, snapshot: SnapshotState, suppressPowerOn: boolean, hostId: string | undefined): void {
   const target = powerStateAfterRevert(snapshot, suppressPowerOn);
-  if (hostId !== undefined) vm.hostId = hostId;
+  if (hostId !== undefined && target === "poweredOn" && vm.powerState !== "poweredOn") vm.hostId = hostId;
   vm.currentSnapshotId = snapshot.id;
   applyPowerState(inventory, vm, target);
 }

@@ -46,9 +46,14 @@ export interface SnapshotState {
   childIds: string[];
 }
 
+/** VirtualMachineNeedSecondaryReason values. */
+export type NeedSecondaryReason = "initializing" | "divergence" | "lostConnection" | "partialHardwareFailure" | "userAction" | "checkpointError" | "other";
+
 export interface FtPrimaryState {
   role: "primary";
   secondaryIds: string[];
+  /** false: a secondary that went down is not re-spawned (the group stays needSecondary). Default true. */
+  respawnSecondaries?: boolean;
 }
 
 export interface FtSecondaryState {
@@ -57,6 +62,8 @@ export interface FtSecondaryState {
   enabled: boolean;
   /** Synchronization of a powered-on secondary with its primary. */
   sync: "starting" | "running";
+  /** Why an enabled secondary is down while its primary runs (reported as the primary's needSecondaryReason). */
+  downReason?: NeedSecondaryReason;
 }
 
 export type GuestOperation = "shutdown" | "reboot" | "standby";

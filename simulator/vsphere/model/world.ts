@@ -6,7 +6,7 @@
 import { randomUUID } from "node:crypto";
 import type { PowerState } from "../faults";
 import { SessionStore } from "../sessions";
-import { ftStateOf, primaryOf, turnOffFaultTolerance } from "./faultTolerance";
+import { ftStateOf, primaryOf, setSecondaryRespawn, turnOffFaultTolerance } from "./faultTolerance";
 import { failHost, restoreHost } from "./hostFailure";
 import { Inventory, type InventoryTiming } from "./inventory";
 import { entityExists } from "./inventoryTree";
@@ -138,6 +138,15 @@ export class VsphereWorld extends Inventory {
   turnOffFtOutOfBand(vmId: string): void {
     const vm = this.requireVm(vmId);
     turnOffFaultTolerance(this, primaryOf(this, vm) ?? vm);
+  }
+
+  /**
+   * Whether vSphere re-spawns the secondary of this VM's FT group (vmId: primary or secondary) after it went down
+   * (TerminateFaultTolerantVM, MakePrimaryVM, host failure). Off: the group stays needSecondary. Back on: a lost
+   * secondary comes back. InvalidState when the VM is not fault tolerant.
+   */
+  setFtSecondaryRespawn(vmId: string, respawn: boolean): void {
+    setSecondaryRespawn(this, this.requireVm(vmId), respawn);
   }
 
   setPreconditionFaultDelivery(delivery: PreconditionFaultDelivery): void {
