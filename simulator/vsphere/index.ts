@@ -92,7 +92,7 @@ export async function startVsphereSimulator(options: VsphereSimulatorOptions = {
 }
 
 export { VsphereWorld, DEFAULT_RELEASES } from "./model/world";
-export type { InventoryDump, PreconditionFaultDelivery, VsphereWorldOptions } from "./model/world";
+export type { AddVmsSpec, InventoryDump, PreconditionFaultDelivery, VsphereWorldOptions } from "./model/world";
 export type { AddVmSpec } from "./model/vms";
 export { SEED } from "./model/seedInventory";
 export { SESSION_HEADER } from "./sessions";

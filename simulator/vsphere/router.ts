@@ -63,7 +63,7 @@ export function createVsphereHandler(world: VsphereWorld, collectors: PropertyCo
   function objectExists(session: Session | undefined, moType: string, moId: string): boolean {
     if (moType === "PropertyCollector") return collectors.exists(session, moId);
     if (moType === "PropertyFilter") return collectors.filterExists(session, moId);
-    return world.exists(moType, moId);
+    return world.exists(moType, moId, session?.token);
   }
 
   function readProperty(session: Session | undefined, target: ParsedSdkPath): unknown {

@@ -4,8 +4,10 @@ import { faultToleranceMethods } from "./faultTolerance";
 import type { RegisteredMethod } from "./methodRegistry";
 import { powerMethods } from "./power";
 import { propertyCollectorMethods, type PropertyCollectorService } from "./propertyCollector";
+import { searchIndexMethods } from "./searchIndex";
 import { sessionMethods } from "./sessionMethods";
 import { snapshotMethods } from "./snapshots";
+import { viewManagerMethods } from "./viewManager";
 
 export function viMethods(world: VsphereWorld, collectors: PropertyCollectorService): RegisteredMethod[] {
   return [
@@ -14,5 +16,7 @@ export function viMethods(world: VsphereWorld, collectors: PropertyCollectorServ
     ...snapshotMethods,
     ...faultToleranceMethods,
     ...propertyCollectorMethods(collectors),
+    ...searchIndexMethods,
+    ...viewManagerMethods,
   ];
 }

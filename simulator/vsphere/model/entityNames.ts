@@ -1,6 +1,6 @@
 /**
  * Names as vSphere stores and shows them. Entity names are stored as given and shown with `%`, `/` and `\` escaped
- * (spec: VirtualMachine.name); snapshot names arrive with `%XX` escapes to decode.
+ * (spec: VirtualMachine.name); snapshot names and inventory path segments arrive with `%XX` escapes to decode.
  */
 
 /** Entity names escape `%`, `/` and `\` (spec: VirtualMachine.name). */
@@ -30,4 +30,9 @@ export function decodeEscapedName(raw: string): string | undefined {
   } catch {
     return undefined;
   }
+}
+
+/** Whether a name as a client sends it (escaped, as read from `name`, or as a path segment) names this entity. */
+export function nameMatches(storedName: string, requested: string): boolean {
+  return escapeEntityName(storedName) === requested || decodeEscapedName(requested) === storedName;
 }

@@ -258,6 +258,7 @@ export function createSecondary(inventory: Inventory, primary: VmState, placemen
   const hostId = checkSecondaryHost(inventory, primary, placement.host) ?? candidateHosts(inventory, primary)[0]?.id ?? primary.hostId;
   const secondary = addVm(inventory, {
     name: primary.name,
+    folderId: primary.folderId,
     clusterId: primary.clusterId,
     hostId,
     datastoreId: placement.datastoreId ?? primary.datastoreId,

@@ -1,12 +1,12 @@
 /**
- * The simulated vCenter's inventory and clock: datacenter, clusters, hosts, datastores, VMs and snapshots;
+ * The simulated vCenter's inventory and clock: datacenter, folders, clusters, hosts, datastores, VMs and snapshots;
  * change notification (the property collector listens); timers the world owns; the timing settings the rules use.
  * The rules (power.ts, snapshots.ts, faultTolerance.ts, …) act on an Inventory; world.ts adds tasks, sessions, views
  * and the admin operations on top.
  */
 import { faults } from "../faults";
 import { moRef } from "../wire";
-import type { ClusterState, DatacenterState, DatastoreState, HostState, SnapshotState, VmState } from "./stateTypes";
+import type { ClusterState, DatacenterState, DatastoreState, FolderState, HostState, SnapshotState, VmState } from "./stateTypes";
 
 export type ChangeListener = (moType: string, moId: string) => void;
 
@@ -23,7 +23,15 @@ export const ROOT_FOLDER_ID = "group-d1";
 
 export class Inventory {
   readonly rootFolderId = ROOT_FOLDER_ID;
-  readonly datacenter: DatacenterState = { id: "datacenter-1", name: "dc-sim" };
+  readonly datacenter: DatacenterState = {
+    id: "datacenter-1",
+    name: "dc1",
+    vmFolderId: "group-v3",
+    hostFolderId: "group-h4",
+    datastoreFolderId: "group-s5",
+    networkFolderId: "group-n6",
+  };
+  readonly folders = new Map<string, FolderState>();
   readonly clusters = new Map<string, ClusterState>();
   readonly hosts = new Map<string, HostState>();
   readonly datastores = new Map<string, DatastoreState>();
@@ -39,11 +47,19 @@ export class Inventory {
   private readonly timers = new Set<NodeJS.Timeout>();
   private nextVmNumber = 200;
   private nextSnapshotNumber = 201;
+  private nextFolderNumber = 100;
 
   constructor(timing: InventoryTiming = {}) {
     this.defaultTaskDurationMs = timing.taskDurationMs ?? 200;
     this.defaultGuestOperationMs = timing.guestOperationMs ?? 300;
     this.ftSyncMs = timing.ftSyncMs ?? 100;
+    const dc = this.datacenter;
+    const datacenterRef = { type: "Datacenter", id: dc.id };
+    this.folders.set(ROOT_FOLDER_ID, { id: ROOT_FOLDER_ID, name: "Datacenters", kind: "root" });
+    this.folders.set(dc.vmFolderId, { id: dc.vmFolderId, name: "vm", kind: "vm", parent: datacenterRef });
+    this.folders.set(dc.hostFolderId, { id: dc.hostFolderId, name: "host", kind: "host", parent: datacenterRef });
+    this.folders.set(dc.datastoreFolderId, { id: dc.datastoreFolderId, name: "datastore", kind: "datastore", parent: datacenterRef });
+    this.folders.set(dc.networkFolderId, { id: dc.networkFolderId, name: "network", kind: "network", parent: datacenterRef });
   }
 
   // ---- change notification and timers -------------------------------------------------------------------------
@@ -91,6 +107,11 @@ export class Inventory {
     return `snapshot-${this.nextSnapshotNumber++}`;
   }
 
+  newFolderId(): string {
+    while (this.folders.has(`group-v${this.nextFolderNumber}`)) this.nextFolderNumber += 1;
+    return `group-v${this.nextFolderNumber++}`;
+  }
+
   requireVm(vmId: string): VmState {
     const vm = this.vms.get(vmId);
     if (!vm) throw faults.managedObjectNotFound(moRef("VirtualMachine", vmId));
@@ -107,6 +128,12 @@ export class Inventory {
     const snapshot = this.snapshots.get(snapshotId);
     if (!snapshot) throw faults.managedObjectNotFound(moRef("VirtualMachineSnapshot", snapshotId));
     return snapshot;
+  }
+
+  requireFolder(folderId: string): FolderState {
+    const folder = this.folders.get(folderId);
+    if (!folder) throw faults.managedObjectNotFound(moRef("Folder", folderId));
+    return folder;
   }
 
   clusterOf(vm: VmState): ClusterState {

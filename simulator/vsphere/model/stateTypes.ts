@@ -10,6 +10,21 @@ export interface EntityRef {
 export interface DatacenterState {
   id: string;
   name: string;
+  vmFolderId: string;
+  hostFolderId: string;
+  datastoreFolderId: string;
+  networkFolderId: string;
+}
+
+/** What a folder holds: the root folder holds datacenters, a datacenter's folders hold VMs, clusters, datastores, networks. */
+export type FolderKind = "root" | "vm" | "host" | "datastore" | "network";
+
+export interface FolderState {
+  id: string;
+  name: string;
+  kind: FolderKind;
+  /** The parent folder, or the datacenter for its top folders; none for the root folder. */
+  parent?: EntityRef;
 }
 
 export interface ClusterState {
@@ -23,6 +38,8 @@ export interface HostState {
   id: string;
   name: string;
   clusterId: string;
+  /** Hardware (BIOS) uuid, what FindByUuid with vmSearch false matches. */
+  uuid: string;
   /** A failed host is `notResponding`: nothing runs or is placed there. */
   failed: boolean;
 }
@@ -74,6 +91,8 @@ export interface VmState {
   uuid: string;
   instanceUuid: string;
   template: boolean;
+  /** The VM folder the VM is in. */
+  folderId: string;
   clusterId: string;
   hostId: string;
   datastoreId: string;
@@ -119,4 +138,14 @@ export interface TaskState {
   completeTime?: number;
   eventChainId: number;
   userName: string;
+}
+
+/** A ContainerView of one session: the entities under `container` (of `types`, all when empty), computed when read. */
+export interface ContainerViewState {
+  id: string;
+  /** The session token of the session that created it (views are session objects). */
+  ownerToken: string;
+  container: EntityRef;
+  types: string[];
+  recursive: boolean;
 }

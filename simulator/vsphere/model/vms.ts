@@ -1,4 +1,4 @@
-/** Registering and unregistering VMs: placement in a cluster, host and datastore; ids and uuids. */
+/** Registering and unregistering VMs: placement in a VM folder, cluster, host and datastore; ids and uuids. */
 import { randomUUID } from "node:crypto";
 import type { PowerState } from "../faults";
 import type { Inventory } from "./inventory";
@@ -8,6 +8,8 @@ import type { VmState } from "./stateTypes";
 export interface AddVmSpec {
   id?: string;
   name: string;
+  /** VM folder id (default: the datacenter's `vm` folder). */
+  folderId?: string;
   /** Cluster id (default: the HA cluster). */
   clusterId?: string;
   /** Host id (default: the first live host of the cluster). */
@@ -27,6 +29,8 @@ export interface AddVmSpec {
 export function addVm(inventory: Inventory, spec: AddVmSpec): VmState {
   const id = spec.id ?? inventory.newVmId();
   if (inventory.vms.has(id)) throw new Error(`VM ${id} already exists`);
+  const folderId = spec.folderId ?? inventory.datacenter.vmFolderId;
+  if (inventory.folders.get(folderId)?.kind !== "vm") throw new Error(`${folderId} is not a VM folder`);
   const clusterId = spec.clusterId ?? [...inventory.clusters.values()].find((cluster) => cluster.haEnabled)?.id ?? [...inventory.clusters.keys()][0];
   const cluster = inventory.clusters.get(clusterId);
   if (!cluster) throw new Error(`unknown cluster ${clusterId}`);
@@ -41,6 +45,7 @@ export function addVm(inventory: Inventory, spec: AddVmSpec): VmState {
     uuid: randomUUID(),
     instanceUuid: randomUUID(),
     template: spec.template ?? false,
+    folderId,
     clusterId,
     hostId,
     datastoreId: spec.datastoreId ?? [...inventory.datastores.keys()][0] ?? "datastore-11",
@@ -58,6 +63,7 @@ export function addVm(inventory: Inventory, spec: AddVmSpec): VmState {
   };
   inventory.vms.set(id, vm);
   inventory.notify("VirtualMachine", id);
+  inventory.notify("Folder", folderId);
   return vm;
 }
 
@@ -74,4 +80,5 @@ export function removeVm(inventory: Inventory, vmId: string): void {
   }
   inventory.vms.delete(vmId);
   inventory.notify("VirtualMachine", vmId);
+  inventory.notify("Folder", vm.folderId);
 }

@@ -1,19 +1,20 @@
 /**
- * The simulated vCenter: the inventory (inventory.ts) with its rules, plus tasks, sessions, and the
+ * The simulated vCenter: the inventory (inventory.ts) with its rules, plus tasks, sessions, container views, and the
  * admin operations that change things out of band. Tests and the admin HTTP API (admin.ts) call the admin methods
  * directly; the VI handlers call the rule modules.
  */
 import { randomUUID } from "node:crypto";
 import type { PowerState } from "../faults";
 import { SessionStore } from "../sessions";
+import { ContainerViewStore } from "./containerViews";
 import { ftStateOf, primaryOf, setSecondaryRespawn, turnOffFaultTolerance } from "./faultTolerance";
 import { failHost, restoreHost } from "./hostFailure";
 import { Inventory, type InventoryTiming } from "./inventory";
-import { entityExists } from "./inventoryTree";
+import { addVmFolder, entityExists, inventoryPathOf } from "./inventoryTree";
 import { setPowerStateOutOfBand } from "./power";
 import { seedInventory } from "./seedInventory";
 import { removeSnapshotFromTree } from "./snapshots";
-import type { ClusterState, DatacenterState, DatastoreState, HostState, SnapshotState, VmState } from "./stateTypes";
+import type { ClusterState, DatacenterState, DatastoreState, EntityRef, FolderState, HostState, SnapshotState, VmState } from "./stateTypes";
 import { TaskRunner, type TaskFailurePlan } from "./tasks";
 import { addVm, removeVm, type AddVmSpec } from "./vms";
 
@@ -27,16 +28,23 @@ export interface VsphereWorldOptions extends InventoryTiming {
   seed?: boolean;
 }
 
+/** Many VMs at once: `count` VMs named `<namePrefix>-0001`, `-0002`, … (zero-padded to at least 4 digits). */
+export interface AddVmsSpec extends Omit<AddVmSpec, "id" | "name"> {
+  count: number;
+  namePrefix: string;
+}
+
 /** How precondition faults of `*_Task` methods reach the client: as the HTTP 500 answer (the spec's documented
  * behaviour) or as the error of a task that is created anyway (what vCenter does for many checks). */
 export type PreconditionFaultDelivery = "response" | "task";
 
 /** Managed objects that exist once per vCenter, by type (their id is the type name). */
-const SINGLETONS = new Set(["ServiceInstance", "SessionManager"]);
+const SINGLETONS = new Set(["ServiceInstance", "SessionManager", "SearchIndex", "ViewManager"]);
 
 export class VsphereWorld extends Inventory {
   readonly sessions = new SessionStore();
   readonly taskRunner: TaskRunner;
+  readonly views: ContainerViewStore;
   readonly credentials: { username: string; password: string };
   readonly releases: string[];
   readonly instanceUuid = randomUUID();
@@ -47,6 +55,8 @@ export class VsphereWorld extends Inventory {
     this.credentials = { username: options.username ?? "administrator@vsphere.local", password: options.password ?? "sim-password" };
     this.releases = [...(options.releases ?? DEFAULT_RELEASES)];
     this.taskRunner = new TaskRunner(this);
+    this.views = new ContainerViewStore(this);
+    this.sessions.onEnd((session) => this.views.dropSession(session.token));
     if (options.seed !== false) seedInventory(this);
   }
 
@@ -55,14 +65,17 @@ export class VsphereWorld extends Inventory {
     this.taskRunner.dispose();
   }
 
-  /** Whether a managed object exists (types the simulator models). */
-  exists(moType: string, moId: string): boolean {
+  /** Whether a managed object exists (types the simulator models). Views are session objects: only their session's exist. */
+  exists(moType: string, moId: string, sessionToken?: string): boolean {
     if (SINGLETONS.has(moType)) return moId === moType;
     switch (moType) {
       case "VirtualMachineSnapshot":
         return this.snapshots.has(moId);
       case "Task":
         return this.taskRunner.tasks.has(moId);
+      case "ContainerView":
+      case "View":
+        return sessionToken !== undefined && this.views.has(moId, sessionToken);
       default:
         return entityExists(this, { type: moType, id: moId });
     }
@@ -74,9 +87,26 @@ export class VsphereWorld extends Inventory {
     return addVm(this, spec);
   }
 
+  addVms(spec: AddVmsSpec): VmState[] {
+    const { count, namePrefix, ...placement } = spec;
+    if (!Number.isInteger(count) || count < 1) throw new Error("count must be a positive integer");
+    const width = Math.max(4, String(count).length);
+    return Array.from({ length: count }, (_, index) => addVm(this, { ...placement, name: `${namePrefix}-${String(index + 1).padStart(width, "0")}` }));
+  }
+
   /** Unregisters a VM (property filters see it leave). */
   removeVm(vmId: string): void {
     removeVm(this, vmId);
+  }
+
+  /** The inventory path of an entity, as FindByInventoryPath takes it (e.g. dc1/vm/app/app-01). */
+  inventoryPathOf(entity: EntityRef): string | undefined {
+    return inventoryPathOf(this, entity);
+  }
+
+  /** Adds a VM folder under another one (default: the datacenter's `vm` folder). */
+  addFolder(name: string, parentId?: string): FolderState {
+    return addVmFolder(this, name, parentId);
   }
 
   // ---- admin: out-of-band changes -------------------------------------------------------------------------------
@@ -157,6 +187,7 @@ export class VsphereWorld extends Inventory {
   inventory(): InventoryDump {
     return {
       datacenter: { ...this.datacenter },
+      folders: [...this.folders.values()].map((folder) => ({ id: folder.id, name: folder.name, kind: folder.kind, parentId: folder.parent?.id })),
       clusters: [...this.clusters.values()].map((cluster) => ({ ...cluster, hostIds: [...cluster.hostIds] })),
       hosts: [...this.hosts.values()].map((host) => ({ ...host })),
       datastores: [...this.datastores.values()].map((datastore) => ({ ...datastore })),
@@ -164,6 +195,8 @@ export class VsphereWorld extends Inventory {
         id: vm.id,
         name: vm.name,
         template: vm.template,
+        folderId: vm.folderId,
+        inventoryPath: inventoryPathOf(this, { type: "VirtualMachine", id: vm.id }) ?? "",
         clusterId: vm.clusterId,
         hostId: vm.hostId,
         powerState: vm.powerState,
@@ -183,12 +216,14 @@ export class VsphereWorld extends Inventory {
       snapshots: [...this.snapshots.values()].map((snapshot) => ({ ...snapshot, childIds: [...snapshot.childIds], createTime: new Date(snapshot.createTime).toISOString() })),
       runningTasks: this.taskRunner.running().map((task) => ({ id: task.id, name: task.name, entityId: task.entityId, state: task.state, progress: task.progress })),
       sessions: this.sessions.count,
+      containerViews: this.views.count,
     };
   }
 }
 
 export interface InventoryDump {
   datacenter: DatacenterState;
+  folders: Array<{ id: string; name: string; kind: FolderState["kind"]; parentId?: string }>;
   clusters: ClusterState[];
   hosts: HostState[];
   datastores: DatastoreState[];
@@ -196,6 +231,9 @@ export interface InventoryDump {
     id: string;
     name: string;
     template: boolean;
+    folderId: string;
+    /** What SearchIndex.FindByInventoryPath takes, e.g. dc1/vm/app/app-01. */
+    inventoryPath: string;
     clusterId: string;
     hostId: string;
     powerState: PowerState;
@@ -215,4 +253,5 @@ export interface InventoryDump {
   snapshots: Array<Omit<SnapshotState, "createTime"> & { createTime: string }>;
   runningTasks: Array<{ id: string; name: string; entityId: string; state: string; progress?: number }>;
   sessions: number;
+  containerViews: number;
 }
