@@ -57,7 +57,7 @@ describe("service content and the inventory tree", () => {
       if ((current as Json).value !== "group-d1") path.unshift((await twin.vi.get(`${moPath}/name`)) as string);
       current = (await twin.vi.get(`${moPath}/parent`)) as Json | null;
     }
-    expect(path.join("/")).toBe("dc1/vm/app/app-01");
+    expect(path.join("/")).toBe("dc-sim/vm/app/app-01");
     expect(await twin.vi.get("VirtualMachine/vm-106/parent")).toEqual(ref("Folder", "group-v24"));
     expect(await twin.vi.get("Folder/group-v24/name")).toBe("templates");
     expect(await twin.vi.get("Datacenter/datacenter-1/vmFolder")).toEqual(ref("Folder", "group-v3"));
@@ -70,38 +70,38 @@ describe("service content and the inventory tree", () => {
   test("every seeded VM keeps its id and name, and sits at a meaningful path", async () => {
     const paths = Object.fromEntries(twin.sim.world.inventory().vms.map((vm) => [vm.id, vm.inventoryPath]));
     expect(paths).toEqual({
-      "vm-101": "dc1/vm/app/app-01",
-      "vm-102": "dc1/vm/app/app-02",
-      "vm-103": "dc1/vm/db/db-01",
-      "vm-104": "dc1/vm/legacy-01",
-      "vm-105": "dc1/vm/batch/batch-01",
-      "vm-106": "dc1/vm/templates/tmpl-rhel9",
+      "vm-101": "dc-sim/vm/app/app-01",
+      "vm-102": "dc-sim/vm/app/app-02",
+      "vm-103": "dc-sim/vm/db/db-01",
+      "vm-104": "dc-sim/vm/legacy-01",
+      "vm-105": "dc-sim/vm/batch/batch-01",
+      "vm-106": "dc-sim/vm/templates/tmpl-rhel9",
     });
   });
 });
 
 describe("SearchIndex", () => {
   test("FindByInventoryPath finds any entity by path, ignores outer slashes, and answers null for no match", async () => {
-    expect(await byPath("dc1/vm/app/app-01")).toEqual(ref("VirtualMachine", "vm-101"));
-    expect(await byPath("/dc1/vm/app/app-01/")).toEqual(ref("VirtualMachine", "vm-101"));
-    expect(await byPath("dc1/vm/legacy-01")).toEqual(ref("VirtualMachine", "vm-104"));
-    expect(await byPath("dc1")).toEqual(ref("Datacenter", "datacenter-1"));
-    expect(await byPath("dc1/vm/db")).toEqual(ref("Folder", "group-v22"));
-    expect(await byPath("dc1/host/cluster-ha/esx-02.sim.local")).toEqual(ref("HostSystem", "host-11"));
-    expect(await byPath("dc1/datastore/nfs-01")).toEqual(ref("Datastore", "datastore-12"));
+    expect(await byPath("dc-sim/vm/app/app-01")).toEqual(ref("VirtualMachine", "vm-101"));
+    expect(await byPath("/dc-sim/vm/app/app-01/")).toEqual(ref("VirtualMachine", "vm-101"));
+    expect(await byPath("dc-sim/vm/legacy-01")).toEqual(ref("VirtualMachine", "vm-104"));
+    expect(await byPath("dc-sim")).toEqual(ref("Datacenter", "datacenter-1"));
+    expect(await byPath("dc-sim/vm/db")).toEqual(ref("Folder", "group-v22"));
+    expect(await byPath("dc-sim/host/cluster-ha/esx-02.sim.local")).toEqual(ref("HostSystem", "host-11"));
+    expect(await byPath("dc-sim/datastore/nfs-01")).toEqual(ref("Datastore", "datastore-12"));
     expect(await byPath("/")).toEqual(ROOT);
-    expect(await byPath("dc1/vm/app/app-03")).toBeNull();
-    expect(await byPath("dc1/vm/app-01")).toBeNull();
+    expect(await byPath("dc-sim/vm/app/app-03")).toBeNull();
+    expect(await byPath("dc-sim/vm/app-01")).toBeNull();
     expect(await byPath("")).toBeNull();
     await twin.vi.fault(`${SEARCH}/FindByInventoryPath`, {}, "InvalidRequest");
-    await twin.vi.fault(`${SEARCH}/FindByInventoryPath`, { inventoryPath: "dc1", extra: 1 }, "InvalidRequest");
+    await twin.vi.fault(`${SEARCH}/FindByInventoryPath`, { inventoryPath: "dc-sim", extra: 1 }, "InvalidRequest");
   });
 
   test("a slash in a name is %2f in a path", async () => {
     const vm = twin.sim.world.addVm({ name: "web/1", folderId: "group-v21" });
     expect(await twin.vi.get(`VirtualMachine/${vm.id}/name`)).toBe("web%2f1");
-    expect(await byPath("dc1/vm/app/web%2f1")).toEqual(ref("VirtualMachine", vm.id));
-    expect(await byPath("dc1/vm/app/web/1")).toBeNull();
+    expect(await byPath("dc-sim/vm/app/web%2f1")).toEqual(ref("VirtualMachine", vm.id));
+    expect(await byPath("dc-sim/vm/app/web/1")).toBeNull();
   });
 
   test("FindChild looks at immediate children only", async () => {
@@ -111,7 +111,7 @@ describe("SearchIndex", () => {
     expect(await findChild(ref("Folder", "group-v3"), "app-02")).toBeNull();
     expect(await findChild(ref("ClusterComputeResource", "domain-c8"), "esx-20.sim.local")).toEqual(ref("HostSystem", "host-20"));
     expect(await findChild(ref("VirtualMachine", "vm-101"), "anything")).toBeNull();
-    expect(await findChild(ROOT, "dc1")).toEqual(ref("Datacenter", "datacenter-1"));
+    expect(await findChild(ROOT, "dc-sim")).toEqual(ref("Datacenter", "datacenter-1"));
     expect((await twin.vi.fault(`${SEARCH}/FindChild`, { entity: ref("Folder", "group-v999"), name: "x" }, "ManagedObjectNotFound")).obj).toEqual(ref("Folder", "group-v999"));
     await twin.vi.fault(`${SEARCH}/FindChild`, { entity: ref("Folder", "group-v3") }, "InvalidRequest");
   });
@@ -141,7 +141,7 @@ describe("SearchIndex", () => {
   test("an FT secondary sits beside its primary, with its name: ftInfo.role tells them apart", async () => {
     const secondaryId = (((await twin.vi.runTask("VirtualMachine/vm-101/CreateSecondaryVMEx_Task", {})).result as Json).vm as Json).value as string;
     expect(await twin.vi.get(`VirtualMachine/${secondaryId}/parent`)).toEqual(ref("Folder", "group-v21"));
-    expect(await byPath("dc1/vm/app/app-01")).toEqual(ref("VirtualMachine", "vm-101"));
+    expect(await byPath("dc-sim/vm/app/app-01")).toEqual(ref("VirtualMachine", "vm-101"));
     const view = await createView(ref("Folder", "group-v21"), ["VirtualMachine"], false);
     const result = (await twin.vi.call("PropertyCollector/propertyCollector/RetrievePropertiesEx", { specSet: [throughView(view, ["name", "config.ftInfo.role"])], options: { _typeName: "RetrieveOptions" } })) as Json;
     const rows = (result.objects as Json[]).map((object) => ({
@@ -209,7 +209,7 @@ describe("RetrievePropertiesEx through a container view", () => {
     expect(added.status).toBe(200);
     const ids = added.body.ids as string[];
     expect(ids).toHaveLength(2500);
-    expect(await byPath("dc1/vm/batch/load-2500")).toEqual(ref("VirtualMachine", ids[2499]));
+    expect(await byPath("dc-sim/vm/batch/load-2500")).toEqual(ref("VirtualMachine", ids[2499]));
 
     const view = await createView(ROOT, ["VirtualMachine"], true);
     const pages: Json[] = [(await twin.vi.call("PropertyCollector/propertyCollector/RetrievePropertiesEx", { specSet: [throughView(view, ["name", "runtime.powerState"])], options: { _typeName: "RetrieveOptions", maxObjects: 1000 } })) as Json];
@@ -276,9 +276,9 @@ describe("admin: folders and many VMs", () => {
   test("a folder can be added under another and VMs placed in it; bad requests are refused", async () => {
     const folder = await admin("/folders", { name: "web", parentId: "group-v21" });
     expect(folder.status).toBe(200);
-    expect(folder.body.inventoryPath).toBe("dc1/vm/app/web");
+    expect(folder.body.inventoryPath).toBe("dc-sim/vm/app/web");
     const vms = await admin("/vms/bulk", { count: 3, namePrefix: "web", folderId: folder.body.id });
-    expect(await byPath("dc1/vm/app/web/web-0003")).toEqual(ref("VirtualMachine", (vms.body.ids as string[])[2]));
+    expect(await byPath("dc-sim/vm/app/web/web-0003")).toEqual(ref("VirtualMachine", (vms.body.ids as string[])[2]));
     expect((await admin("/folders", { name: "web", parentId: "group-v21" })).status).toBe(400);
     expect((await admin("/folders", { name: "x", parentId: "group-h4" })).status).toBe(400);
     expect((await admin("/folders", { name: "x", parentId: "group-v999" })).status).toBe(404);

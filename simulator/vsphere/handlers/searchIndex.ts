@@ -1,6 +1,6 @@
 /**
  * SearchIndex (`ServiceContent.searchIndex`, MoRef SearchIndex:SearchIndex), rules in model/inventoryTree.ts:
- *   FindByInventoryPath {inventoryPath}            → MoRef of the entity at the path (`dc1/vm/app/app-01`), or null
+ *   FindByInventoryPath {inventoryPath}            → MoRef of the entity at the path (`dc-sim/vm/app/app-01`), or null
  *   FindChild {entity, name}                        → MoRef of the immediate child with that name, or null;
  *                                                     ManagedObjectNotFound when `entity` does not exist
  *   FindByUuid {datacenter?, uuid, vmSearch, instanceUuid?}    → MoRef of the first match, or null

@@ -10,7 +10,9 @@ import type { ClusterState, DatacenterState, DatastoreState, FolderState, HostSt
 
 export type ChangeListener = (moType: string, moId: string) => void;
 
-export interface InventoryTiming {
+export interface InventoryOptions {
+  /** Name of the datacenter (default "dc-sim"), so that several twins can be told apart. */
+  datacenterName?: string;
   /** Default duration of every task (ms); Infinity = tasks never finish. Default 200. */
   taskDurationMs?: number;
   /** Default time a guest takes to act on ShutdownGuest/RebootGuest/StandbyGuest (ms). Default 300. */
@@ -23,14 +25,7 @@ export const ROOT_FOLDER_ID = "group-d1";
 
 export class Inventory {
   readonly rootFolderId = ROOT_FOLDER_ID;
-  readonly datacenter: DatacenterState = {
-    id: "datacenter-1",
-    name: "dc1",
-    vmFolderId: "group-v3",
-    hostFolderId: "group-h4",
-    datastoreFolderId: "group-s5",
-    networkFolderId: "group-n6",
-  };
+  readonly datacenter: DatacenterState;
   readonly folders = new Map<string, FolderState>();
   readonly clusters = new Map<string, ClusterState>();
   readonly hosts = new Map<string, HostState>();
@@ -49,11 +44,19 @@ export class Inventory {
   private nextSnapshotNumber = 201;
   private nextFolderNumber = 100;
 
-  constructor(timing: InventoryTiming = {}) {
-    this.defaultTaskDurationMs = timing.taskDurationMs ?? 200;
-    this.defaultGuestOperationMs = timing.guestOperationMs ?? 300;
-    this.ftSyncMs = timing.ftSyncMs ?? 100;
-    const dc = this.datacenter;
+  constructor(options: InventoryOptions = {}) {
+    this.defaultTaskDurationMs = options.taskDurationMs ?? 200;
+    this.defaultGuestOperationMs = options.guestOperationMs ?? 300;
+    this.ftSyncMs = options.ftSyncMs ?? 100;
+    const dc: DatacenterState = {
+      id: "datacenter-1",
+      name: options.datacenterName ?? "dc-sim",
+      vmFolderId: "group-v3",
+      hostFolderId: "group-h4",
+      datastoreFolderId: "group-s5",
+      networkFolderId: "group-n6",
+    };
+    this.datacenter = dc;
     const datacenterRef = { type: "Datacenter", id: dc.id };
     this.folders.set(ROOT_FOLDER_ID, { id: ROOT_FOLDER_ID, name: "Datacenters", kind: "root" });
     this.folders.set(dc.vmFolderId, { id: dc.vmFolderId, name: "vm", kind: "vm", parent: datacenterRef });

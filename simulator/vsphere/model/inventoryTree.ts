@@ -1,7 +1,7 @@
 /**
  * The inventory as a tree of managed entities: root folder → datacenter → its vm / host / datastore / network folders
  * → sub-folders, VMs (FT secondaries beside their primary), clusters → hosts, datastores. Names, parents, children,
- * inventory paths (`dc1/vm/app/app-01`) and the uuid searches of the SearchIndex.
+ * inventory paths (`dc-sim/vm/app/app-01`) and the uuid searches of the SearchIndex.
  */
 import { faults } from "../faults";
 import { moRef } from "../wire";
@@ -152,7 +152,7 @@ export function findChild(inventory: Inventory, entity: EntityRef, name: string)
 }
 
 /**
- * SearchIndex.FindByInventoryPath: slash-separated names from the root folder (`dc1/vm/app/app-01`); leading and
+ * SearchIndex.FindByInventoryPath: slash-separated names from the root folder (`dc-sim/vm/app/app-01`); leading and
  * trailing slashes are ignored, `/` alone is the root folder, a `/` inside a name is `%2f`.
  */
 export function findByInventoryPath(inventory: Inventory, path: string): EntityRef | undefined {

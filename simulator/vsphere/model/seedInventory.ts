@@ -1,9 +1,9 @@
 /**
- * The default inventory: datacenter dc1; cluster-ha (HA enabled, 3 hosts) and cluster-noha (1 host); two datastores;
- * VM folders app, db, batch and templates under dc1/vm. VMs (inventory path, state):
- *   vm-101 dc1/vm/app/app-01 (on, tools running)      vm-102 dc1/vm/app/app-02 (on, tools running)
- *   vm-103 dc1/vm/db/db-01 (off)                       vm-104 dc1/vm/legacy-01 (on, tools not installed)
- *   vm-105 dc1/vm/batch/batch-01 (on, non-HA cluster)  vm-106 dc1/vm/templates/tmpl-rhel9 (a template)
+ * The default inventory: the datacenter (dc-sim unless named otherwise); cluster-ha (HA enabled, 3 hosts) and
+ * cluster-noha (1 host); two datastores; VM folders app, db, batch and templates under dc-sim/vm. VMs (inventory path):
+ *   vm-101 dc-sim/vm/app/app-01 (on, tools running)       vm-102 dc-sim/vm/app/app-02 (on, tools running)
+ *   vm-103 dc-sim/vm/db/db-01 (off)                        vm-104 dc-sim/vm/legacy-01 (on, tools not installed)
+ *   vm-105 dc-sim/vm/batch/batch-01 (on, non-HA cluster)   vm-106 dc-sim/vm/templates/tmpl-rhel9 (a template)
  * All but vm-105 are in the HA cluster.
  */
 import type { Inventory } from "./inventory";

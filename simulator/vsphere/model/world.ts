@@ -9,7 +9,7 @@ import { SessionStore } from "../sessions";
 import { ContainerViewStore } from "./containerViews";
 import { ftStateOf, primaryOf, setSecondaryRespawn, turnOffFaultTolerance } from "./faultTolerance";
 import { failHost, restoreHost } from "./hostFailure";
-import { Inventory, type InventoryTiming } from "./inventory";
+import { Inventory, type InventoryOptions } from "./inventory";
 import { addVmFolder, entityExists, inventoryPathOf } from "./inventoryTree";
 import { setPowerStateOutOfBand } from "./power";
 import { seedInventory } from "./seedInventory";
@@ -20,7 +20,7 @@ import { addVm, removeVm, type AddVmSpec } from "./vms";
 
 export const DEFAULT_RELEASES = ["8.0.3.0", "8.0.2.0", "8.0.1.0", "9.0.0.0"];
 
-export interface VsphereWorldOptions extends InventoryTiming {
+export interface VsphereWorldOptions extends InventoryOptions {
   username?: string;
   password?: string;
   releases?: string[];
@@ -99,7 +99,7 @@ export class VsphereWorld extends Inventory {
     removeVm(this, vmId);
   }
 
-  /** The inventory path of an entity, as FindByInventoryPath takes it (e.g. dc1/vm/app/app-01). */
+  /** The inventory path of an entity, as FindByInventoryPath takes it (e.g. dc-sim/vm/app/app-01). */
   inventoryPathOf(entity: EntityRef): string | undefined {
     return inventoryPathOf(this, entity);
   }
@@ -232,7 +232,7 @@ export interface InventoryDump {
     name: string;
     template: boolean;
     folderId: string;
-    /** What SearchIndex.FindByInventoryPath takes, e.g. dc1/vm/app/app-01. */
+    /** What SearchIndex.FindByInventoryPath takes, e.g. dc-sim/vm/app/app-01. */
     inventoryPath: string;
     clusterId: string;
     hostId: string;
