@@ -124,10 +124,14 @@ export function connectionNameProblem(vendor: Vendor, value: unknown): string | 
   return `connection ${problem}. Use a name such as "${example}" and set ${server.configKey}, ${user.configKey} and ${password.configKey} (or ${server.envVar}, ${user.envVar} and ${password.envVar}).`;
 }
 
-/** A namespace name made from a refused value (`vsphere:dr` → `vsphere-dr`), or `<vendor>-dr` when none can be. */
+/**
+ * A namespace name made from a refused value (`vsphere:dr` → `vsphere-dr`, `2nd-site` → `vsphere-2nd-site`), or
+ * `<vendor>-dr` when none can be.
+ */
 function suggestedNamespace(vendor: Vendor, value: unknown): string {
   if (typeof value !== "string") return `${vendor}-dr`;
-  const made = value.replace(/[^A-Za-z0-9_-]+/g, "-").replace(/^[^A-Za-z]+/, "").slice(0, 63).replace(/[-_]+$/, "");
+  const words = value.replace(/[^A-Za-z0-9_-]+/g, "-").replace(/^[-_]+|[-_]+$/g, "");
+  const made = (/^[0-9]/.test(words) ? `${vendor}-${words}` : words).slice(0, 63).replace(/[-_]+$/, "");
   return NAMESPACE_PATTERN.test(made) ? made : `${vendor}-dr`;
 }
 

@@ -160,16 +160,22 @@ export function diffInputs(declaration: ResourceDeclaration, olds: Record<string
     if (!containsUnknown(after) && canonicalJson(before) === canonicalJson(after)) continue;
     changed.push(name);
     if (name === CONNECTION_INPUT) {
-      if (connectionMovesElsewhere(declaration.vendor, olds[ENDPOINT_OUTPUT], after)) replaces.push(name);
+      if (connectionMovesElsewhere(declaration, olds, after)) replaces.push(name);
     } else if (declaration.replaces.includes(name)) replaces.push(name);
   }
   return { changed, replaces };
 }
 
-function connectionMovesElsewhere(vendor: config.Vendor, recordedEndpoint: unknown, namespace: unknown): boolean {
+/**
+ * Whether the new namespace resolves to another endpoint than the resource's. State written before outputs recorded
+ * the endpoint is compared with the endpoint its recorded namespace resolves to now.
+ */
+function connectionMovesElsewhere(declaration: ResourceDeclaration, olds: Record<string, unknown>, namespace: unknown): boolean {
   if (typeof namespace !== "string" || containsUnknown(namespace)) return true;
-  const next = endpointOf(vendor, namespace);
-  return typeof recordedEndpoint !== "string" || next === undefined || next !== recordedEndpoint;
+  const next = endpointOf(declaration.vendor, namespace);
+  const recorded = olds[ENDPOINT_OUTPUT];
+  const current = typeof recorded === "string" ? recorded : endpointOf(declaration.vendor, namespaceOf(declaration, olds));
+  return current === undefined || next === undefined || next !== current;
 }
 
 /** The DiffResult the engine gets for a declared diff (`changes` always explicit, see reference on dynamic providers). */
