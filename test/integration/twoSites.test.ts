@@ -3,12 +3,13 @@
  * to the endpoint its `connection` names and to nothing else. The same VM id on both vCenters is acted on at once
  * without a shared lock, task wait or session; one Login per endpoint and user; TLS settings belong to their endpoint;
  * diff decides from config alone; a namespace that points at another vendor's server fails at the first call, naming
- * the namespace.
+ * the namespace's keys.
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { recordStackConfig } from "../../provider/config";
 import * as errors from "../../provider/errors";
+import * as failoverPlanRun from "../../provider/resources/veeam/failoverPlanRun/provider";
 import * as ftSecondary from "../../provider/resources/vsphere/ftSecondary/provider";
 import * as vmPowerState from "../../provider/resources/vsphere/vmPowerState/provider";
 import * as vmSnapshot from "../../provider/resources/vsphere/vmSnapshot/provider";
@@ -263,5 +264,18 @@ describe("a namespace that points at another vendor's server", () => {
       `Checking vmInstanceUuid of VmInstanceRecovery needs ZStack: ${primary[vendor].url} (zstack-wrong:endpoint) is not a ZStack management node: it has no /zstack/v1/accounts/login (HTTP 404). Set zstack-wrong:endpoint (or ZSTACK_WRONG_ENDPOINT) in namespace "zstack-wrong" to the ZStack endpoint.`,
     );
     expect((result as Error).message).not.toContain("not-a-real-password");
+  });
+
+  it.each([
+    ["a vCenter", "vsphere"],
+    ["a ZStack management node", "zstack"],
+  ] as const)("a Veeam resource on %s fails at its first call, naming the namespace's keys", async (_what, vendor) => {
+    configureSites(pointAt("veeam-wrong", ["server", "username", "password"], primary[vendor].url));
+    const before = requestCounts(twin.sites);
+    const failure = await create(failoverPlanRun as unknown as Crud, { planId: "5f0c4c1e-8a56-4b0e-9f3c-2f1a6c0d7a11", connection: "veeam-wrong", timeoutSeconds: 30 }).catch((error: unknown) => error);
+    expect(failure).toBeInstanceOf(errors.ConfigurationError);
+    expect((failure as Error).message).toContain(`Cannot tell which Veeam Orchestrator API ${primary[vendor].url} speaks`);
+    expect((failure as Error).message).toContain("check veeam-wrong:server");
+    expect(Object.keys(requestsSince(twin.sites, before))).toEqual([`primary/${vendor}`]);
   });
 });
