@@ -15,8 +15,9 @@ import type { FtSecondaryInputs } from "./args";
 import { explain } from "./explain";
 import { readGroup, readGroupQuietly } from "./observe";
 import { changedPlacement, liveFailures } from "./preview";
+import { recordGroup, untilProtected } from "./protect";
 import { ftSecondaryDeclaration as declaration } from "./spec";
-import { describeVm, driftOf, groupOutputs, parseSecondaryOpResult, powerRecordOf, refusalReasons, secondaryEnabled, type FtGroupView, type PowerOnRecord } from "./state";
+import { describeVm, driftOf, parseSecondaryOpResult, powerRecordOf, refusalReasons, secondaryEnabled, type FtGroupView, type PowerOnRecord } from "./state";
 import { turnOn } from "./turnOn";
 
 /**
@@ -74,7 +75,11 @@ function recorded(values: Record<string, unknown>, key: string): string | undefi
 }
 
 function outputs(connection: connections.VsphereConnection, inputs: FtSecondaryInputs, view: FtGroupView, power: PowerOnRecord, placedDisks: unknown): Record<string, unknown> {
-  return declared.recordOutputs(declaration, inputs, groupOutputs(view, power, typeof placedDisks === "number" ? placedDisks : 0), connection.endpointKey);
+  return recordGroup(connection, inputs, view, power, placedDiskCount(placedDisks));
+}
+
+function placedDiskCount(value: unknown): number {
+  return typeof value === "number" ? value : 0;
 }
 
 /** The error for a VM that is already in an FT group when this resource is about to create one. */
@@ -161,11 +166,10 @@ export async function update(_id: string, olds: Record<string, unknown>, news: R
     // FT was turned off (outside Pulumi, or a create that never finished): turn it on again as declared.
     if (view.role === "none") return { outs: await turnOn(connection, inputs, deadline, view.vmName) };
     let power = powerRecordOf(olds);
-    if (secondaryEnabled(view) !== inputs.enabled) {
-      power = (await setEnabled(connection, inputs, view, deadline)) ?? power;
-      view = (await readGroupQuietly(connection, inputs.vmId, { deadline, expected: [view.secondaryVmId, view.primaryVmId] })) ?? view;
-    }
-    return { outs: outputs(connection, inputs, view, power, olds["placedDisks"]) };
+    if (secondaryEnabled(view) === inputs.enabled) return { outs: outputs(connection, inputs, view, power, olds["placedDisks"]) };
+    power = (await setEnabled(connection, inputs, view, deadline)) ?? power;
+    view = (await readGroupQuietly(connection, inputs.vmId, { deadline, expected: [view.secondaryVmId, view.primaryVmId] })) ?? view;
+    return { outs: await untilProtected(connection, inputs, view, power, placedDiskCount(olds["placedDisks"]), deadline, { operation, done: "The secondary was enabled" }) };
   });
 }
 

@@ -246,19 +246,34 @@ export function refusalReasons(facts: FtPreconditions): string[] {
     covered.add("ha");
   }
   const refusal = facts.compatibilityRefusal;
-  // NotSupported from the compatibility query means a template, or FT not supported where the VM is (no HA cluster).
-  if (refusal && !(refusal.type === "NotSupported" && (covered.has("template") || covered.has("ha")))) {
+  if (refusal && !alreadyExplained(refusal, covered)) {
     reasons.push(`${vm} cannot be fault tolerant: vSphere's compatibility check (QueryFaultToleranceCompatibilityEx) refused with ${faultSentence(refusal)}.`);
   }
   for (const fault of facts.compatibility ?? []) {
-    const reason = typeof fault.details?.["reason"] === "string" ? (fault.details["reason"] as string) : undefined;
-    const area = reason ? COVERED_REASONS[reason] : undefined;
-    if (area && covered.has(area)) continue;
-    if (fault.type === "NotSupported" && (covered.has("template") || covered.has("ha"))) continue;
+    if (alreadyExplained(fault, covered)) continue;
+    const reason = reasonOf(fault);
     const detail = reason ? ` (reason ${reason})` : "";
     reasons.push(`${vm} is not compatible with Fault Tolerance: vSphere's compatibility check (QueryFaultToleranceCompatibilityEx) reports ${faultSentence(fault)}${detail}.`);
   }
   return dedupe(reasons);
+}
+
+function reasonOf(fault: VendorFault): string | undefined {
+  return typeof fault.details?.["reason"] === "string" ? (fault.details["reason"] as string) : undefined;
+}
+
+/**
+ * Whether a fault of the compatibility check says what a check of this resource already said. By its reason when it
+ * gives one; otherwise by type: NotSupported is a template or no HA cluster, and VmConfigIncompatibleForFaultTolerance
+ * is the VM's configuration, of which its snapshots are the part already explained.
+ */
+function alreadyExplained(fault: VendorFault, covered: Set<string>): boolean {
+  const reason = reasonOf(fault);
+  const area = reason ? COVERED_REASONS[reason] : undefined;
+  if (area && covered.has(area)) return true;
+  if (fault.type === "NotSupported") return covered.has("template") || covered.has("ha");
+  if (fault.type === "VmConfigIncompatibleForFaultTolerance" && reason === undefined) return covered.has("snapshots");
+  return false;
 }
 
 function dedupe(items: string[]): string[] {
