@@ -1,0 +1,57 @@
+import type * as pulumi from "@pulumi/pulumi";
+import { deadlineAfter } from "../../../deadline";
+import * as errors from "../../../errors";
+import * as connections from "../../../vsphere/connection";
+import { isValidMoId, vmRef } from "../../../vsphere/moref";
+import { readProperties } from "../../../vsphere/properties";
+import * as declared from "../../common/declaration";
+
+/**
+ * What the run-style vSphere resources (FtFailoverTest, VmSnapshotRevert) share: they act on create only, like
+ * pulumi-command's Command. Their outputs are the record of the run: read keeps it while the VM exists, an update of an
+ * input that does not replace re-records it without a call, delete changes nothing on vSphere.
+ */
+
+/**
+ * Whether applying `news` over `olds` (the inputs check gets) would run the action: a new resource, or a change of an
+ * input that replaces it. Preview consults vCenter only then.
+ */
+export function runWouldHappen(declaration: declared.ResourceDeclaration, olds: Record<string, unknown>, news: Record<string, unknown>): boolean {
+  if (olds["vmId"] === undefined) return true;
+  return declared.diffInputs(declaration, olds, news).replaces.length > 0;
+}
+
+/** The id of one run: unique per run (the VM, what was done, and when). */
+export function runId(vmId: string, action: string, at: string): string {
+  return `${vmId}:${action}:${at}`;
+}
+
+/** The VM a recorded run names, validated before it can reach a URL (state may be edited by hand). */
+function recordedVmId(props: Record<string, unknown>, operation: string): string {
+  const vmId = props["vmId"];
+  if (typeof vmId !== "string" || !isValidMoId(vmId)) {
+    throw new errors.ValidationError(`The recorded vmId must be a VM managed object id such as "vm-42"; got ${JSON.stringify(vmId)}.`, "vmId", { operation });
+  }
+  return vmId;
+}
+
+/** Read: the record stays as it is (a run is history); the resource is gone only when its VM no longer exists. */
+export async function keepRecord(declaration: declared.ResourceDeclaration, id: string, props: Record<string, unknown>): Promise<pulumi.dynamic.ReadResult> {
+  const vmId = recordedVmId(props, `read ${declaration.type}`);
+  const recorded = declared.recordedInputs(declaration, props);
+  const deadline = deadlineAfter(typeof recorded["timeoutSeconds"] === "number" ? recorded["timeoutSeconds"] : 300);
+  const connection = await connections.connect(declared.namespaceOf(declaration, props), deadline);
+  try {
+    await readProperties(connection, vmRef(vmId), ["name"], { deadline });
+  } catch (error) {
+    if (error instanceof errors.NotFoundError) return { id: "", props: {} };
+    throw error;
+  }
+  return { id, props };
+}
+
+/** Update: only inputs that do not run the action again changed; they are recorded, the run's record is kept, no call. */
+export function rerecord(declaration: declared.ResourceDeclaration, olds: Record<string, unknown>, news: Record<string, unknown>): pulumi.dynamic.UpdateResult {
+  const inputs = declared.parseInputs<Record<string, unknown>>(declaration, news, `update ${declaration.type}`);
+  return { outs: declared.recordOutputs(declaration, inputs, olds, typeof olds["endpoint"] === "string" ? olds["endpoint"] : "") };
+}
