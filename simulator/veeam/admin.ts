@@ -13,12 +13,15 @@
  *   POST   /_sim/veeam/outcome                    the same for every plan: {outcome}
  *   POST   /_sim/veeam/tokens/expire              expire every access token now ({refreshTokens: true} expires those too)
  *   POST   /_sim/veeam/settings                   {runDurationMs?, tokenLifetimeSeconds?, refreshTokenLifetimeSeconds?}
+ *   GET    /_sim/veeam/api-versions               the API versions served
+ *   POST   /_sim/veeam/api-versions               serve only these: {apiVersions: ["v13", "v13.1", …]} or {release: "vro-13.1"}
  *   GET    /_sim/veeam/requests                   the last 500 API requests (method, path, content type, body)
  *   DELETE /_sim/veeam/requests                   clear that log
  */
 import type { SimReply, SimRequest } from "../common/httpServer";
 import { v2Plan, vroPlan, vroRuntime } from "./views";
 import type { Outcome, PlanSpec, StablePhase, VeeamWorld } from "./world";
+import { parseApiVersions, RELEASE_API_VERSIONS } from "./versions";
 import { segments } from "./wire";
 
 const OUTCOMES: Outcome[] = ["success", "warning", "error", "halt"];
@@ -119,6 +122,7 @@ export function handleVeeamAdmin(world: VeeamWorld, request: SimRequest): SimRep
     }
     return { status: 200, body: { ...world.settings, password: "[redacted]" } };
   }
+  if (first === "api-versions" && parts.length === 1) return apiVersionsRoute(world, request, input);
   if (first === "tokens" && second === "expire" && request.method === "POST") {
     return { status: 200, body: { expired: world.expireTokens({ refreshTokens: input["refreshTokens"] === true }) } };
   }
@@ -161,4 +165,17 @@ export function handleVeeamAdmin(world: VeeamWorld, request: SimRequest): SimRep
     }
   }
   return { status: 404, body: { error: `no admin route ${request.method} ${request.path}` } };
+}
+
+function apiVersionsRoute(world: VeeamWorld, request: SimRequest, input: Record<string, unknown>): SimReply {
+  if (request.method === "GET") return { status: 200, body: { apiVersions: world.settings.apiVersions } };
+  if (request.method !== "POST") return { status: 405, body: { error: "GET or POST" } };
+  const release = input["release"];
+  if (release !== undefined && (typeof release !== "string" || !Object.hasOwn(RELEASE_API_VERSIONS, release))) {
+    return { status: 400, body: { error: `release must be one of ${Object.keys(RELEASE_API_VERSIONS).join(", ")}` } };
+  }
+  const versions = parseApiVersions(release !== undefined ? RELEASE_API_VERSIONS[release as string] : input["apiVersions"]);
+  if (typeof versions === "string") return { status: 400, body: { error: versions } };
+  world.settings.apiVersions = versions;
+  return { status: 200, body: { apiVersions: versions } };
 }
