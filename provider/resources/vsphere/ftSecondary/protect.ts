@@ -25,7 +25,7 @@ export interface ProtectionStep {
 
 /** Why the group is not protected, when vSphere already said it will not be (no wait needed). */
 function knownRefusal(power: PowerOnRecord): string | undefined {
-  if (power.powerOnOutcome === "failed") return `(vSphere could not power the secondary on: ${power.powerOnFault ?? "no fault given"})`;
+  if (power.powerOnOutcome === "failed") return `(vSphere could not power the secondary on: ${(power.powerOnFault ?? "no fault given").replace(/\.$/, "")})`;
   if (power.powerOnOutcome === "pendingRecommendation") return "(the cluster's DRS is in manual mode: approve its power-on recommendation for the secondary)";
   return undefined;
 }
