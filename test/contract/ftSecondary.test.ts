@@ -197,6 +197,30 @@ describe("FtSecondary requests", () => {
     expect(methodCalls()).toEqual([]);
   });
 
+  it("delete after a failover sends MakePrimaryVM_Task {vm: vmId} on the current primary, then turns FT off through vmId", async () => {
+    const running = (host: string) => ({ _typeName: "VirtualMachineRuntimeInfo", host: ref("HostSystem", host), powerState: "poweredOn", faultToleranceState: "running" });
+    const primaryOf = (secondary: string) => ({ _typeName: "FaultTolerancePrimaryConfigInfo", role: 1, instanceUuids: [], configPaths: [], secondaries: [ref("VirtualMachine", secondary)] });
+    const secondaryOf = (primary: string) => ({ _typeName: "FaultToleranceSecondaryConfigInfo", role: 2, instanceUuids: [], configPaths: [], primaryVM: ref("VirtualMachine", primary) });
+    // A failover made vm-43 the primary; vm-42 (the declared VM) is its secondary.
+    properties["VirtualMachine:vm-42"] = { name: str("app-42"), runtime: running("host-10"), "config.ftInfo": secondaryOf("vm-43") };
+    properties["VirtualMachine:vm-43"] = { name: str("app-42"), runtime: running("host-12"), "config.ftInfo": primaryOf("vm-42") };
+    routes["POST /VirtualMachine/vm-43/MakePrimaryVM_Task"] = () => {
+      properties["VirtualMachine:vm-42"]!["config.ftInfo"] = primaryOf("vm-43");
+      properties["VirtualMachine:vm-43"]!["config.ftInfo"] = secondaryOf("vm-42");
+      return { status: 200, body: ref("Task", "task-mp") };
+    };
+    routes["POST /VirtualMachine/vm-42/TurnOffFaultToleranceForVM_Task"] = () => {
+      delete properties["VirtualMachine:vm-42"]!["config.ftInfo"];
+      delete properties["VirtualMachine:vm-43"];
+      return { status: 200, body: ref("Task", "task-off") };
+    };
+    await crud.delete("vm-42", { vmId: "vm-42", timeoutSeconds: 60 });
+    expect(methodCalls().map((call) => [call.path.replace(BASE, ""), call.body])).toEqual([
+      ["/VirtualMachine/vm-43/MakePrimaryVM_Task", { vm: ref("VirtualMachine", "vm-42") }],
+      ["/VirtualMachine/vm-42/TurnOffFaultToleranceForVM_Task", undefined],
+    ]);
+  });
+
   it("check asks QueryFaultToleranceCompatibilityEx {forLegacyFt:false}, reads the cluster's HA setting, and keeps each fault's own type", async () => {
     primaryVm();
     properties["VirtualMachine:vm-42"]!["config.template"] = { _typeName: "boolean", _value: false };

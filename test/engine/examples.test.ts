@@ -47,7 +47,7 @@ const examples = fs.readdirSync(path.join(REPO, "examples")).filter((name) => fs
 
 describe("example programs", () => {
   it("each has a Pulumi.yaml for nodejs and depends on the package by name", () => {
-    expect(examples.sort()).toEqual(["dr-drill", "flagship", "ft-app-tier", "recover-zstack-vm", "snapshot-then-power"]);
+    expect(examples.sort()).toEqual(["dr-drill", "flagship", "ft-app-tier", "ft-drill", "recover-zstack-vm", "snapshot-then-power"]);
     for (const example of examples) {
       expect(fs.readFileSync(path.join(REPO, "examples", example, "Pulumi.yaml"), "utf8")).toMatch(/runtime:\s*nodejs/);
       const pkg = JSON.parse(fs.readFileSync(path.join(REPO, "examples", example, "package.json"), "utf8")) as { dependencies: Record<string, string> };
@@ -68,6 +68,16 @@ describe("example programs", () => {
 
   it("snapshot-then-power runs through the engine against the twin", async () => {
     await runThrough("snapshot-then-power", declaredBy("snapshot-then-power", { vmId: "vm-102", changeTicket: "CHG-1" }));
+  });
+
+  it("ft-drill runs through the engine against the twin: the tier is protected, then each VM's failover test", async () => {
+    await runThrough("ft-drill", declaredBy("ft-drill", { drillMonth: "2026-11" }));
+  });
+
+  it("snapshot-then-power's rollback variant runs through the engine against the twin: snapshot, revert to it, power on", async () => {
+    const program = declaredBy("snapshot-then-power", { vmId: "vm-102", changeTicket: "CHG-2", rollback: "CHG-2-r1" });
+    expect(program.map((resource) => resource.type)).toEqual(["vsphere:VmSnapshot", "vsphere:VmSnapshotRevert", "vsphere:VmPowerState"]);
+    await runThrough("snapshot-then-power", program);
   });
 
   it("recover-zstack-vm runs through the engine against the twin", async () => {

@@ -230,7 +230,7 @@ describe("FtSecondary lifecycle against the simulator", () => {
     await crud.delete(vmId, result.outs);
   });
 
-  it("follows the group after vSphere makes the former secondary the primary, and turns FT off through it", async () => {
+  it("follows the group after vSphere makes the former secondary the primary; destroy makes vmId the primary again, so it is not the VM removed", async () => {
     const vmId = newVm({ powerState: "poweredOn" });
     const created = await createChecked({ vmId });
     const secondaryVmId = created.outs!["secondaryVmId"] as string;
@@ -239,7 +239,25 @@ describe("FtSecondary lifecycle against the simulator", () => {
     const refreshed = await crud.read(vmId, created.outs!);
     expect(refreshed.id).toBe(vmId);
     expect(refreshed.props).toMatchObject({ vmId, primaryVmId: secondaryVmId, secondaryVmId: vmId });
+    await until("running again", () => vmState(secondaryVmId)?.faultToleranceState === "running");
     await crud.delete(vmId, refreshed.props!);
+    expect(tasksOn(secondaryVmId)).toEqual(["MakePrimaryVM_Task"]);
+    expect(tasksOn(vmId).slice(-1)).toEqual(["TurnOffFaultToleranceForVM_Task"]);
+    expect(vmState(vmId)).toMatchObject({ ftRole: "none", faultToleranceState: "notConfigured", powerState: "poweredOn" });
+    expect(vmState(secondaryVmId)).toBeUndefined();
+  });
+
+  it("destroy of a group that is not running after a failover turns FT off through the current primary", async () => {
+    const vmId = newVm({ powerState: "poweredOn" });
+    const created = await createChecked({ vmId });
+    const secondaryVmId = created.outs!["secondaryVmId"] as string;
+    const connection = await connect();
+    await waitForTask(connection, await started(startTask(connection, vmRef(vmId), "MakePrimaryVM_Task", { vm: vmRef(secondaryVmId) }, soon())), soon());
+    // Right after the failover vmId is being re-spawned as the secondary: the group does not run, it cannot fail over.
+    expect(vmState(secondaryVmId)?.faultToleranceState).not.toBe("running");
+    await crud.delete(vmId, created.outs!);
+    expect(tasksOn(vmId)).toEqual(["CreateSecondaryVMEx_Task", "MakePrimaryVM_Task"]);
+    expect(tasksOn(secondaryVmId)).toEqual(["TurnOffFaultToleranceForVM_Task"]);
     expect(vmState(secondaryVmId)?.ftRole).toBe("none");
   });
 
