@@ -3,7 +3,7 @@ import type * as connections from "../../../vsphere/connection";
 import * as declared from "../../common/declaration";
 import type { FtSecondaryInputs } from "./args";
 import { readGroupQuietly } from "./observe";
-import { describePrimaryState, waitForProtection, type PrimaryFtState } from "./protection";
+import { describePrimaryState, isProtected, waitForProtection, type PrimaryFtState } from "./protection";
 import { ftSecondaryDeclaration as declaration } from "./spec";
 import { describeVm, groupOutputs, type FtGroupView, type PowerOnRecord } from "./state";
 
@@ -48,6 +48,9 @@ export async function untilProtected(
 ): Promise<Record<string, unknown>> {
   const record = (group: FtGroupView): Record<string, unknown> => recordGroup(connection, inputs, group, power, placedDisks);
   if (!inputs.waitForProtection || !inputs.enabled) return record(view);
+  const now: PrimaryFtState = { role: view.role === "none" ? "none" : "primary", faultToleranceState: view.faultToleranceState, powerState: view.primaryPowerState };
+  // Protected already when the group was read: no wait, no further read.
+  if (isProtected(now, "protected")) return record(view);
   const readAgain = (): Promise<FtGroupView | undefined> => readGroupQuietly(connection, inputs.vmId, { deadline: Date.now() + RECORD_GRACE_MS, expected: [view.secondaryVmId, view.primaryVmId] });
   let seen: PrimaryFtState = { faultToleranceState: view.faultToleranceState, needSecondaryReason: view.needSecondaryReason };
   let why = knownRefusal(power);

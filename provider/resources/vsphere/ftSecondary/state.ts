@@ -97,6 +97,8 @@ export interface FtGroupView {
   role: "primary" | "secondary" | "none";
   primaryVmId: string;
   primaryHost?: string;
+  /** The group primary's runtime.powerState. */
+  primaryPowerState?: string;
   secondaryVmId?: string;
   secondaryHost?: string;
   secondaryPowerState?: string;
