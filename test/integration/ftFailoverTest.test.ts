@@ -15,18 +15,9 @@ function newVm(powerState: "poweredOn" | "poweredOff" = "poweredOn"): string {
   return twin.sim.world.addVm({ name: `drill-${counter}`, powerState }).id;
 }
 
-function vmState(vmId: string) {
-  return twin.sim.world.inventory().vms.find((vm) => vm.id === vmId);
-}
-
-/** Tasks the twin ran on the VM, as method names. */
-function tasksOn(vmId: string): string[] {
-  return [...twin.sim.world.taskRunner.tasks.values()].filter((task) => task.entityId === vmId).map((task) => task.name);
-}
-
-function requests(): number {
-  return twin.sim.server.stats.requests;
-}
+const vmState = twin.vm;
+const tasksOn = twin.tasksOn;
+const requests = twin.requests;
 
 /** An FT-protected VM, created through FtSecondary as a stack would; its recorded outputs. */
 async function protectedVm(powerState: "poweredOn" | "poweredOff" = "poweredOn"): Promise<{ vmId: string; secondaryVmId: string; outs: Record<string, unknown> }> {

@@ -30,17 +30,9 @@ function newVm(spec: { powerState?: "poweredOn" | "poweredOff"; hostId?: string;
   return twin.sim.world.addVm({ name: spec.name ?? `ft-test-${counter}`, powerState: spec.powerState ?? "poweredOn", hostId: spec.hostId, clusterId: spec.clusterId, template: spec.template }).id;
 }
 
-function vmState(vmId: string) {
-  return twin.sim.world.inventory().vms.find((vm) => vm.id === vmId);
-}
-
-function tasksOn(vmId: string): string[] {
-  return [...twin.sim.world.taskRunner.tasks.values()].filter((task) => task.entityId === vmId).map((task) => task.name);
-}
-
-function requests(): number {
-  return twin.sim.server.stats.requests;
-}
+const vmState = twin.vm;
+const tasksOn = twin.tasksOn;
+const requests = twin.requests;
 
 async function until(what: string, test: () => boolean, ms = 3_000): Promise<void> {
   const end = Date.now() + ms;

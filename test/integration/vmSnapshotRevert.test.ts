@@ -17,17 +17,9 @@ function newVm(powerState: "poweredOn" | "poweredOff" = "poweredOn"): string {
   return twin.sim.world.addVm({ name: `revert-${counter}`, powerState, toolsInstalled: true, toolsRunning: powerState === "poweredOn" }).id;
 }
 
-function vmState(vmId: string) {
-  return twin.sim.world.inventory().vms.find((vm) => vm.id === vmId);
-}
-
-function tasksOn(vmId: string): string[] {
-  return [...twin.sim.world.taskRunner.tasks.values()].filter((task) => task.entityId === vmId).map((task) => task.name);
-}
-
-function requests(): number {
-  return twin.sim.server.stats.requests;
-}
+const vmState = twin.vm;
+const tasksOn = twin.tasksOn;
+const requests = twin.requests;
 
 async function takeSnapshot(vmId: string, name: string, memory = false): Promise<string> {
   return (await snapshot.create({ vmId, name, memory })).id;

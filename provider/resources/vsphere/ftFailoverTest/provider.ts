@@ -6,7 +6,7 @@ import * as declared from "../../common/declaration";
 import { containsUnknown } from "../../common/unknown";
 import { readGroup } from "../ftSecondary/observe";
 import { connectForCheck, previewDeadline } from "../shared/check";
-import { keepRecord, rerecord, runWouldHappen } from "../shared/runRecord";
+import { forgetRun, keepRecord, rerecord, runWouldHappen } from "../shared/runRecord";
 import type { FtFailoverTestInputs, FtTestMode } from "./args";
 import { testRefusal } from "./record";
 import { runTest } from "./runTest";
@@ -57,9 +57,6 @@ export async function update(_id: string, olds: Record<string, unknown>, news: R
   return rerecord(declaration, olds, news);
 }
 
-/** A test cannot be undone, and a record of it holds nothing on vSphere: nothing to do. */
-async function deleteImpl(_id: string, _props: Record<string, unknown>): Promise<void> {
-  return;
-}
+const deleteImpl = forgetRun;
 
 export { deleteImpl as delete };

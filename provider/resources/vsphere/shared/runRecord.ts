@@ -55,3 +55,8 @@ export function rerecord(declaration: declared.ResourceDeclaration, olds: Record
   const inputs = declared.parseInputs<Record<string, unknown>>(declaration, news, `update ${declaration.type}`);
   return { outs: declared.recordOutputs(declaration, inputs, olds, typeof olds["endpoint"] === "string" ? olds["endpoint"] : "") };
 }
+
+/** Delete: a run cannot be undone, and its record holds nothing on vSphere. */
+export async function forgetRun(_id: string, _props: Record<string, unknown>): Promise<void> {
+  return;
+}

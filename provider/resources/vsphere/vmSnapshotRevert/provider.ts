@@ -9,7 +9,7 @@ import * as declared from "../../common/declaration";
 import { containsUnknown } from "../../common/unknown";
 import { explain } from "../ftSecondary/explain";
 import { connectForCheck, previewDeadline } from "../shared/check";
-import { keepRecord, rerecord, runId, runWouldHappen } from "../shared/runRecord";
+import { forgetRun, keepRecord, rerecord, runId, runWouldHappen } from "../shared/runRecord";
 import { runToEnd } from "../shared/tasks";
 import { readVmFacts, type VmFacts } from "../shared/vm";
 import { readVmAndTree } from "../vmSnapshot/provider";
@@ -141,9 +141,6 @@ export async function update(_id: string, olds: Record<string, unknown>, news: R
   return rerecord(declaration, olds, news);
 }
 
-/** A revert cannot be undone, and its record holds nothing on vSphere: nothing to do. */
-async function deleteImpl(_id: string, _props: Record<string, unknown>): Promise<void> {
-  return;
-}
+const deleteImpl = forgetRun;
 
 export { deleteImpl as delete };
