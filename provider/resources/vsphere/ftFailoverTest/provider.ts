@@ -1,12 +1,9 @@
 import type * as pulumi from "@pulumi/pulumi";
-import { deadlineAfter } from "../../../deadline";
-import * as connections from "../../../vsphere/connection";
-import { withVmLock } from "../../../vsphere/vmLock";
 import * as declared from "../../common/declaration";
 import { containsUnknown } from "../../common/unknown";
 import { readGroup } from "../ftSecondary/observe";
 import { connectForCheck, previewDeadline } from "../shared/check";
-import { forgetRun, keepRecord, rerecord, runWouldHappen } from "../shared/runRecord";
+import { forgetRun, keepRecord, rerecord, runOnce, runWouldHappen } from "../shared/runRecord";
 import type { FtFailoverTestInputs, FtTestMode } from "./args";
 import { testRefusal } from "./record";
 import { runTest } from "./runTest";
@@ -43,10 +40,7 @@ export async function diff(_id: string, olds: Record<string, unknown>, news: Rec
 }
 
 export async function create(raw: Record<string, unknown>): Promise<pulumi.dynamic.CreateResult> {
-  const inputs = declared.parseInputs<FtFailoverTestInputs>(declaration, raw, `create ${declaration.type}`);
-  const deadline = deadlineAfter(inputs.timeoutSeconds);
-  const connection = await connections.connect(inputs.connection, deadline);
-  return withVmLock(connection, inputs.vmId, () => runTest(connection, inputs, deadline));
+  return runOnce<FtFailoverTestInputs>(declaration, raw, runTest);
 }
 
 export async function read(id: string, props: Record<string, unknown>): Promise<pulumi.dynamic.ReadResult> {

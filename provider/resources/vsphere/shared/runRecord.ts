@@ -4,6 +4,7 @@ import * as errors from "../../../errors";
 import * as connections from "../../../vsphere/connection";
 import { isValidMoId, vmRef } from "../../../vsphere/moref";
 import { readProperties } from "../../../vsphere/properties";
+import { withVmLock } from "../../../vsphere/vmLock";
 import * as declared from "../../common/declaration";
 
 /**
@@ -24,6 +25,25 @@ export function runWouldHappen(declaration: declared.ResourceDeclaration, olds: 
 /** The id of one run: unique per run (the VM, what was done, and when). */
 export function runId(vmId: string, action: string, at: string): string {
   return `${vmId}:${action}:${at}`;
+}
+
+/** The inputs every run-style vSphere resource has. */
+export interface RunInputs {
+  vmId: string;
+  timeoutSeconds: number;
+  connection: string;
+}
+
+/** Create: parses the inputs and runs the action once, within timeoutSeconds, with the VM locked in this process. */
+export async function runOnce<T extends RunInputs>(
+  declaration: declared.ResourceDeclaration,
+  raw: Record<string, unknown>,
+  run: (connection: connections.VsphereConnection, inputs: T, deadline: number) => Promise<pulumi.dynamic.CreateResult>,
+): Promise<pulumi.dynamic.CreateResult> {
+  const inputs = declared.parseInputs<T>(declaration, raw, `create ${declaration.type}`);
+  const deadline = deadlineAfter(inputs.timeoutSeconds);
+  const connection = await connections.connect(inputs.connection, deadline);
+  return withVmLock(connection, inputs.vmId, () => run(connection, inputs, deadline));
 }
 
 /** The VM a recorded run names, validated before it can reach a URL (state may be edited by hand). */

@@ -1,15 +1,13 @@
 import type * as pulumi from "@pulumi/pulumi";
-import { deadlineAfter } from "../../../deadline";
 import * as errors from "../../../errors";
 import * as connections from "../../../vsphere/connection";
 import * as snapshots from "../../../vsphere/methods/snapshots";
 import type { Reconciliation } from "../../../vsphere/tasks";
-import { withVmLock } from "../../../vsphere/vmLock";
 import * as declared from "../../common/declaration";
 import { containsUnknown } from "../../common/unknown";
 import { explain } from "../ftSecondary/explain";
 import { connectForCheck, previewDeadline } from "../shared/check";
-import { forgetRun, keepRecord, rerecord, runId, runWouldHappen } from "../shared/runRecord";
+import { forgetRun, keepRecord, rerecord, runId, runOnce, runWouldHappen } from "../shared/runRecord";
 import { runToEnd } from "../shared/tasks";
 import { readVmFacts, type VmFacts } from "../shared/vm";
 import { readVmAndTree } from "../vmSnapshot/provider";
@@ -127,10 +125,7 @@ async function revert(connection: connections.VsphereConnection, inputs: VmSnaps
 }
 
 export async function create(raw: Record<string, unknown>): Promise<pulumi.dynamic.CreateResult> {
-  const inputs = declared.parseInputs<VmSnapshotRevertInputs>(declaration, raw, `create ${declaration.type}`);
-  const deadline = deadlineAfter(inputs.timeoutSeconds);
-  const connection = await connections.connect(inputs.connection, deadline);
-  return withVmLock(connection, inputs.vmId, () => revert(connection, inputs, deadline));
+  return runOnce<VmSnapshotRevertInputs>(declaration, raw, revert);
 }
 
 export async function read(id: string, props: Record<string, unknown>): Promise<pulumi.dynamic.ReadResult> {
