@@ -1,4 +1,5 @@
-import { VsphereWorld, type OfflineTwin } from "../../simulator";
+import type { OfflineTwin } from "../../simulator";
+import { VsphereWorld } from "../../simulator/vsphere";
 import { recordStackConfig } from "../../provider/config";
 import * as ftSecondary from "../../provider/resources/vsphere/ftSecondary/provider";
 import * as vmSnapshot from "../../provider/resources/vsphere/vmSnapshot/provider";
