@@ -3,12 +3,9 @@ import * as ftSecondary from "../../provider/resources/vsphere/ftSecondary/provi
 import * as revert from "../../provider/resources/vsphere/vmSnapshotRevert/provider";
 import * as snapshot from "../../provider/resources/vsphere/vmSnapshot/provider";
 import * as power from "../../provider/resources/vsphere/vmPowerState/provider";
-import { TWIN_MODELS_DRILLS } from "../../tools/engine/twinFixtures";
 import { useVsphereTwin } from "./support/vsphereTwin";
 
 const twin = useVsphereTwin({ taskDurationMs: 40, ftSyncMs: 60 });
-/** Skipped on a twin that does not keep a reverted memory snapshot's VM suspended under suppressPowerOn. */
-const itWhenTwinModelsDrills = TWIN_MODELS_DRILLS ? it : it.skip;
 
 beforeEach(() => {
   twin.sim.server.faults.reset();
@@ -77,7 +74,7 @@ describe("VmSnapshotRevert against the twin", () => {
     expect(created.outs!["powerStateAfter"]).toBe(vmState(vmId)!.powerState);
   });
 
-  itWhenTwinModelsDrills("a memory snapshot reverted with suppressPowerOn leaves the VM suspended", async () => {
+  it("a memory snapshot reverted with suppressPowerOn leaves the VM suspended", async () => {
     const vmId = newVm();
     const memory = await takeSnapshot(vmId, "with memory", true);
     const created = await run({ vmId, snapshotId: memory, suppressPowerOn: true });

@@ -1,6 +1,6 @@
 import type { OfflineTwin } from "../../simulator";
 import { UNKNOWN } from "./engine";
-import { addVm, protectedVm, setSecondaryRespawn, snapshotOf, TWIN_MODELS_DRILLS } from "./twinFixtures";
+import { addVm, protectedVm, snapshotOf } from "./twinFixtures";
 
 /**
  * One resource's trip through the engine lifecycle against the offline twin: the inputs for create, an in-place
@@ -153,14 +153,11 @@ export const ftFailoverTestScenario: LifecycleScenario = {
     f["vm"] = await protectedVm(twin, `${gone}-successor`);
   },
   refreshShows: "refresh-delete",
-  // The former primary never comes back as the secondary (the twin's re-spawn is off): the run is recorded. Only on a
-  // twin that models it.
-  partialFailure: TWIN_MODELS_DRILLS
-    ? {
-        arrange: async (twin, f) => setSecondaryRespawn(twin.vsphere, f["third"]!, false),
-        inputs: (f) => ({ vmId: f["third"], timeoutSeconds: 2 }),
-      }
-    : undefined,
+  // The former primary never comes back as the secondary (the twin's re-spawn is off): the run is recorded.
+  partialFailure: {
+    arrange: async (twin, f) => twin.vsphere.world.setFtSecondaryRespawn(f["third"]!, false),
+    inputs: (f) => ({ vmId: f["third"], timeoutSeconds: 2 }),
+  },
 };
 
 /**

@@ -1,5 +1,4 @@
 import type { OfflineTwin } from "../../simulator";
-import { VsphereWorld } from "../../simulator/vsphere";
 import { recordStackConfig } from "../../provider/config";
 import * as ftSecondary from "../../provider/resources/vsphere/ftSecondary/provider";
 import * as vmSnapshot from "../../provider/resources/vsphere/vmSnapshot/provider";
@@ -32,18 +31,3 @@ export async function snapshotOf(twin: OfflineTwin, vmId: string, name: string):
   return (await vmSnapshot.create({ vmId, name })).id;
 }
 
-/** The twin's knob that keeps an FT group from re-spawning a lost secondary (the group stays needSecondary). */
-type RespawnKnob = { setFtSecondaryRespawn?: (vmId: string, respawn: boolean) => void };
-
-/**
- * Whether this twin models FT tests and reverts as vSphere does (a secondary that can be kept from coming back, a
- * memory snapshot reverted with suppressPowerOn leaving the VM suspended). Tests that need it are skipped until it is.
- */
-export const TWIN_MODELS_DRILLS = typeof (VsphereWorld.prototype as RespawnKnob).setFtSecondaryRespawn === "function";
-
-/** Whether the FT group of `vmId` re-spawns a lost secondary. */
-export function setSecondaryRespawn(twin: OfflineTwin["vsphere"], vmId: string, respawn: boolean): void {
-  const knob = (twin.world as RespawnKnob).setFtSecondaryRespawn;
-  if (!knob) throw new Error("this twin cannot keep a lost FT secondary from coming back");
-  knob.call(twin.world, vmId, respawn);
-}
