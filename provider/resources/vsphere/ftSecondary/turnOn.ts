@@ -2,27 +2,24 @@ import * as errors from "../../../errors";
 import type * as connections from "../../../vsphere/connection";
 import * as ft from "../../../vsphere/methods/faultTolerance";
 import { outcomeUnknown, runTask, isReconciled } from "../../../vsphere/tasks";
-import * as declared from "../../common/declaration";
 import { runToEnd, settleAtDeadline, taskDeadlineError, taskFault } from "../shared/tasks";
 import type { FtSecondaryInputs } from "./args";
 import { explain } from "./explain";
 import { readGroup, readGroupQuietly, readPrimaryDisks } from "./observe";
+import { recordGroup as record, untilProtected } from "./protect";
 import { ftSecondaryDeclaration as declaration } from "./spec";
-import { describeVm, emptyView, groupOutputs, parseSecondaryOpResult, type FtGroupView, type PowerOnRecord } from "./state";
+import { describeVm, emptyView, parseSecondaryOpResult, type FtGroupView, type PowerOnRecord } from "./state";
 
 /**
  * Turning Fault Tolerance on: CreateSecondaryVMEx_Task (with a FaultToleranceConfigSpec when placement is given), the
  * power-on outcome from its FaultToleranceSecondaryOpResult, then DisableSecondaryVM_Task when `enabled: false`.
  * Anything that goes wrong after vSphere may have acted is settled by reading config.ftInfo back, so no secondary is
- * ever left untracked. Used by create, and by an update that finds FT turned off.
+ * ever left untracked. With `waitForProtection`, ends when the group is protected (protect.ts). Used by create, and by
+ * an update that finds FT turned off.
  */
 
 const UNKNOWN_POWER_ON: PowerOnRecord = { powerOnAttempted: false, powerOnOutcome: "unknown" };
 const CREATE_HINT = "Creating a secondary copies the VM's disks: raise timeoutSeconds for large VMs.";
-
-function record(connection: connections.VsphereConnection, inputs: FtSecondaryInputs, view: FtGroupView, power: PowerOnRecord, placedDisks: number): Record<string, unknown> {
-  return declared.recordOutputs(declaration, inputs, groupOutputs(view, power, placedDisks), connection.endpointKey);
-}
 
 export async function turnOn(connection: connections.VsphereConnection, inputs: FtSecondaryInputs, deadline: number, vmName: string | undefined): Promise<Record<string, unknown>> {
   const vm = describeVm(inputs.vmId, vmName);
@@ -92,7 +89,9 @@ export async function turnOn(connection: connections.VsphereConnection, inputs: 
       { operation, object: `VirtualMachine:${inputs.vmId}`, cause: error },
     );
   }
-  return record(connection, inputs, view ?? { ...emptyView(inputs.vmId, vmName), secondaryVmId }, powerRecord, disks.length);
+  // The VM vanished right after: nothing to wait for.
+  if (!view) return record(connection, inputs, { ...emptyView(inputs.vmId, vmName), secondaryVmId }, powerRecord, disks.length);
+  return untilProtected(connection, inputs, view, powerRecord, disks.length, deadline, { operation, done: "Fault Tolerance was turned on" });
 }
 
 /**
