@@ -18,6 +18,9 @@ import { describeVm, emptyView, parseSecondaryOpResult, type FtGroupView, type P
  * an update that finds FT turned off.
  */
 
+/** What a failed create did: refused (its call or task failed: nothing of ours), cancelled at the deadline, or unknown. */
+type CreateOutcome = "refused" | "cancelled" | "unknown";
+
 const UNKNOWN_POWER_ON: PowerOnRecord = { powerOnAttempted: false, powerOnOutcome: "unknown" };
 const CREATE_HINT = "Creating a secondary copies the VM's disks: raise timeoutSeconds for large VMs.";
 
@@ -29,7 +32,7 @@ export async function turnOn(connection: connections.VsphereConnection, inputs: 
   const groupExists = async (): Promise<boolean> => ((await readGroup(connection, inputs.vmId, { deadline, members: false }))?.role ?? "none") !== "none";
 
   let power: PowerOnRecord & { secondaryVmId?: string } = UNKNOWN_POWER_ON;
-  let failure: { cause: unknown; ended: boolean } | undefined;
+  let failure: { cause: unknown; outcome: CreateOutcome } | undefined;
   try {
     const run = await runTask(connection, (options) => ft.createSecondaryVmEx(connection, inputs.vmId, placement, options), {
       deadline,
@@ -40,14 +43,14 @@ export async function turnOn(connection: connections.VsphereConnection, inputs: 
       else {
         const settled = await settleAtDeadline(connection, run.handle, run.lastInfo);
         if (settled.state === "success") power = parseSecondaryOpResult(settled.info.result);
-        else if (settled.state === "error") failure = { cause: taskFault(run.handle, settled.info), ended: true };
-        else failure = { cause: taskDeadlineError(run.handle, settled, CREATE_HINT), ended: settled.state === "cancelled" };
+        else if (settled.state === "error") failure = { cause: taskFault(run.handle, settled.info), outcome: "refused" };
+        else failure = { cause: taskDeadlineError(run.handle, settled, CREATE_HINT), outcome: settled.state === "cancelled" ? "cancelled" : "unknown" };
       }
     }
   } catch (error) {
-    failure = { cause: explain(error, "Turning Fault Tolerance on", vm), ended: !outcomeUnknown(error) };
+    failure = { cause: explain(error, "Turning Fault Tolerance on", vm), outcome: outcomeUnknown(error) ? "unknown" : "refused" };
   }
-  if (failure) return settleFailedCreate(connection, inputs, failure.cause, failure.ended, vmName, disks.length);
+  if (failure) return settleFailedCreate(connection, inputs, failure.cause, failure.outcome, vmName, disks.length);
 
   const powerRecord: PowerOnRecord = { powerOnAttempted: power.powerOnAttempted, powerOnOutcome: power.powerOnOutcome, powerOnFault: power.powerOnFault };
   let secondaryVmId = power.secondaryVmId;
@@ -96,8 +99,12 @@ export async function turnOn(connection: connections.VsphereConnection, inputs: 
 
 /**
  * A create that failed after vSphere may have acted: read config.ftInfo back so no secondary is left untracked.
- * - vSphere has a secondary → PartialFailureError carrying the primary's id and the group as outputs: the stack records
- *   it; `pulumi up` finishes the configuration and `pulumi destroy` turns FT off.
+ * - the call was refused or its task failed → the error, even when the VM is in an FT group now: that group is someone
+ *   else's (another stack won the race), and recording it would let this stack's destroy turn FT off under its owner.
+ * - vSphere has a secondary and the task was cancelled at the deadline or its outcome is unknown → PartialFailureError
+ *   carrying the primary's id and the group as outputs: the stack records it; `pulumi up` finishes the configuration and
+ *   `pulumi destroy` turns FT off.
+ * - no secondary and the task was cancelled → a TimeoutError: nothing changed.
  * - no secondary and the call provably ended (refused, failed, or cancelled at the deadline) → the error: nothing changed.
  * - no secondary yet but the outcome is unknown (task still running and not cancelable, or the call was cut off) →
  *   PartialFailureError as well: recorded rather than forgotten; `pulumi refresh` drops it if FT never came up.
@@ -108,14 +115,15 @@ async function settleFailedCreate(
   connection: connections.VsphereConnection,
   inputs: FtSecondaryInputs,
   cause: unknown,
-  ended: boolean,
+  outcome: CreateOutcome,
   vmName: string | undefined,
   placedDisks: number,
 ): Promise<never> {
   const vm = describeVm(inputs.vmId, vmName);
-  const view = await readGroupQuietly(connection, inputs.vmId, { deadline: Date.now() + 30_000 });
   const why = errors.errorMessage(cause);
   const context = { operation: `create ${declaration.type}`, object: `VirtualMachine:${inputs.vmId}`, cause, fault: errors.faultOf(cause) };
+  if (outcome === "refused") throw cause;
+  const view = await readGroupQuietly(connection, inputs.vmId, { deadline: Date.now() + 30_000 });
   if (view && view.role !== "none") {
     throw new errors.PartialFailureError(
       `Turning Fault Tolerance on for ${vm} did not finish (${why}), but vSphere created the secondary ${view.secondaryVmId ?? "(id not reported yet)"}. ` +
@@ -126,14 +134,13 @@ async function settleFailedCreate(
       context,
     );
   }
-  if (ended && cause instanceof errors.TimeoutError) {
+  if (outcome === "cancelled" && cause instanceof errors.TimeoutError) {
     throw new errors.TimeoutError(
       `Turning Fault Tolerance on for ${vm} did not finish within timeoutSeconds (${inputs.timeoutSeconds}): ${why} Nothing was changed: vSphere has no secondary for the VM.`,
       cause.lastState,
       { ...context, operation: cause.operation },
     );
   }
-  if (ended) throw cause;
   throw new errors.PartialFailureError(
     `Turning Fault Tolerance on for ${vm} was interrupted (${why}) and its outcome is unknown: vSphere may still create the secondary. ` +
       "The resource is recorded so that a secondary cannot be left untracked: `pulumi refresh` shows what vSphere did (and drops the resource if FT stayed off), `pulumi up` finishes the job.",
