@@ -11,7 +11,9 @@ import { ConfigurationError } from "../../provider/errors";
 import { runtimeState } from "../../provider/runtime";
 import { HUGE, NASTY_STRINGS, isSentence } from "./hostile";
 import { useRecordedTwin } from "./recordedTwin";
-import { RESOURCES } from "./resources";
+import * as ftFailoverTest from "../../provider/resources/vsphere/ftFailoverTest/provider";
+import * as vmSnapshotRevert from "../../provider/resources/vsphere/vmSnapshotRevert/provider";
+import { RESOURCES, type Crud, type ResourceSpec } from "./resources";
 
 const RUNS = Number(process.env["PROPERTY_RUNS"] ?? 60);
 
@@ -71,7 +73,14 @@ function shown(value: unknown): string {
   return text.length > 120 ? `${text.slice(0, 120)}…` : text;
 }
 
-describe.each(RESOURCES.map((spec) => [spec.name, spec] as const))("%s: connection", (_name, spec) => {
+/** Every declared resource: the property suite's five, and the run-style ones (their inputs written here). */
+const SUBJECTS: Array<Pick<ResourceSpec, "name" | "vendor" | "crud" | "realistic">> = [
+  ...RESOURCES,
+  { name: "FtFailoverTest", vendor: "vsphere", crud: ftFailoverTest as unknown as Crud, realistic: (f) => ({ vmId: f["vm"], mode: "failover", waitForProtection: true, timeoutSeconds: 1800 }) },
+  { name: "VmSnapshotRevert", vendor: "vsphere", crud: vmSnapshotRevert as unknown as Crud, realistic: (f) => ({ vmId: f["vm"], suppressPowerOn: false, timeoutSeconds: 1800 }) },
+];
+
+describe.each(SUBJECTS.map((spec) => [spec.name, spec] as const))("%s: connection", (_name, spec) => {
   const server = SERVER_KEY[spec.vendor];
 
   it("any value is accepted only when it names a namespace holding this vendor's server, or refused naming the input, keys and variables; never a throw, never a request", async () => {
