@@ -6,6 +6,8 @@ import * as tls from "node:tls";
  */
 export function speaksTls(host: string, port: number, timeoutMs = 2_000): Promise<boolean> {
   return new Promise((resolve) => {
+    // Declared before the closure that uses it: Pulumi's closure serializer cannot capture a binding used before its declaration.
+    const socket = tls.connect({ host, port, rejectUnauthorized: false, servername: host.match(/^[\d.]+$|:/) ? undefined : host });
     let settled = false;
     const done = (answer: boolean): void => {
       if (settled) return;
@@ -13,7 +15,6 @@ export function speaksTls(host: string, port: number, timeoutMs = 2_000): Promis
       socket.destroy();
       resolve(answer);
     };
-    const socket = tls.connect({ host, port, rejectUnauthorized: false, servername: host.match(/^[\d.]+$|:/) ? undefined : host });
     socket.setTimeout(timeoutMs, () => done(false));
     socket.once("secureConnect", () => done(true));
     socket.once("error", () => done(false));
