@@ -132,7 +132,8 @@ async function watchWithCollector(connection: connections.VsphereConnection, col
         },
         partialUpdates: false,
       },
-      { idempotent: false, object: handle.object, deadline: Date.now() + COLLECTOR_CALL_MS },
+      // Bounded by the wait's own deadline: a collector that never answers cannot hold the request past it.
+      { idempotent: false, object: handle.object, deadline: Math.min(options.deadline, Date.now() + COLLECTOR_CALL_MS) },
     ).then(
       (raw) => {
         const filter = vimSchemas().MoRef.safeParse(unbox(raw));
@@ -146,9 +147,10 @@ async function watchWithCollector(connection: connections.VsphereConnection, col
       },
       (error: unknown) => {
         // A collector that vanished (session replaced) or a server without filters must not fail a running task's wait.
+        // Out of time for this wait says nothing about the collector, which other waits may be using.
         if (isCollectorUnusable(error)) collector.unsupported = true;
-        else collector.ref = undefined;
-        handOverToPolling(connection, listener);
+        else if (!(error instanceof TimeoutError)) collector.ref = undefined;
+        if (!listener.settled) handOverToPolling(connection, listener);
       },
     );
   });
@@ -198,7 +200,9 @@ function runLoop(connection: connections.VsphereConnection, collector: TaskColle
         } catch (error) {
           if (isFault(error, "RequestCanceled")) continue;
           failures += 1;
-          if (mayRepeat(error, true) && failures < 5) {
+          // A long poll with no answer well past its own maxWaitSeconds is a collector (or a proxy) that stopped answering,
+          // not a glitch: the waiters go to Task.info polling at once instead of waiting that long again.
+          if (mayRepeat(error, true) && failures < 5 && !(error instanceof TimeoutError)) {
             await sleep(backoffDelay(failures, 200, 2_000));
             continue;
           }
