@@ -40,6 +40,7 @@ export interface HttpResponse {
 }
 
 const DEFAULT_REQUEST_TIMEOUT_MS = 60_000;
+const UNDICI_TIMER_SLACK_MS = 1_000;
 
 /** Largest answer read from a server; a larger one is cut off and the call fails (memory stays bounded). */
 export const MAX_RESPONSE_BYTES = 32 * 1024 * 1024;
@@ -100,8 +101,10 @@ export async function send(endpoint: Endpoint, request: HttpRequest): Promise<Ht
       headers: request.headers,
       body: request.body,
       dispatcher: dispatcherFor(endpoint),
-      headersTimeout: budgetMs,
-      bodyTimeout: budgetMs,
+      // undici's own timers tick coarsely (about every half second) and may fire early: they only back up the exact
+      // timer above, which bounds connect, headers and body together.
+      headersTimeout: budgetMs + UNDICI_TIMER_SLACK_MS,
+      bodyTimeout: budgetMs + UNDICI_TIMER_SLACK_MS,
       signal,
     });
     progress.status = response.statusCode;
@@ -137,17 +140,20 @@ function describeProgress(progress: Progress): string {
 }
 
 async function readBounded(body: Dispatcher.ResponseData["body"], endpoint: Endpoint, request: HttpRequest, status: number, progress: Progress): Promise<string> {
+  const tooLarge = (): ServerError => {
+    body.destroy();
+    return new ServerError(
+      `${endpoint.origin} (${endpoint.settingKey}) answered ${request.operation}${request.object ? ` on ${request.object}` : ""} with more than ${MAX_RESPONSE_BYTES / (1024 * 1024)} MiB, the limit of one answer; the connection was dropped and the answer discarded.`,
+      status,
+      { operation: request.operation, object: request.object, delivery: "unknown", transient: false },
+    );
+  };
+  // An answer that announces its size is refused before a byte of it is read.
+  if (progress.expected !== undefined && progress.expected > MAX_RESPONSE_BYTES) throw tooLarge();
   const chunks: Buffer[] = [];
   for await (const chunk of body as AsyncIterable<Buffer>) {
     progress.bytes += chunk.length;
-    if (progress.bytes > MAX_RESPONSE_BYTES) {
-      body.destroy();
-      throw new ServerError(
-        `${endpoint.origin} (${endpoint.settingKey}) answered ${request.operation}${request.object ? ` on ${request.object}` : ""} with more than ${MAX_RESPONSE_BYTES / (1024 * 1024)} MiB, the limit of one answer; the connection was dropped and the answer discarded.`,
-        status,
-        { operation: request.operation, object: request.object, delivery: "unknown", transient: false },
-      );
-    }
+    if (progress.bytes > MAX_RESPONSE_BYTES) throw tooLarge();
     chunks.push(chunk);
   }
   return Buffer.concat(chunks, progress.bytes).toString("utf8");
