@@ -156,7 +156,7 @@ async function retrieve(connection: connections.VsphereConnection, reads: Pendin
   ];
   const collector = connection.content.propertyCollector;
   const results = new Map<string, Record<string, unknown>>();
-  const single = reads.length === 1 ? describeMoRef(reads[0]!.target) : `${reads.length} objects`;
+  const single = describeBatch([...objects.values()]);
   const deadline = Math.max(...reads.map((read) => read.deadline));
   const options = { idempotent: true, object: single, deadline };
   let answer = parseResult(await invokeMethod(connection, collector, "RetrievePropertiesEx", { specSet, options: { _typeName: "RetrieveOptions" } }, options), single);
@@ -169,6 +169,13 @@ async function retrieve(connection: connections.VsphereConnection, reads: Pendin
     if (!answer?.token) return results;
     answer = parseResult(await invokeMethod(connection, collector, "ContinueRetrievePropertiesEx", { token: answer.token }, options), single);
   }
+}
+
+/** The objects of a batched call, for messages: each by name when there are a few, the first ones and a count otherwise. */
+function describeBatch(targets: Target[]): string {
+  const named = targets.slice(0, 3).map(describeMoRef).join(", ");
+  if (targets.length <= 1) return named;
+  return `${targets.length} objects (${named}${targets.length > 3 ? ", …" : ""})`;
 }
 
 function parseResult(raw: unknown, object: string): RetrieveResult | undefined {
