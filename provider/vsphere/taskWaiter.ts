@@ -30,6 +30,8 @@ const MAX_WAIT_SECONDS = 30;
 /** A collector call gets this long beyond its own long-poll before the request counts as lost. */
 const LONG_POLL_SLACK_MS = 30_000;
 const COLLECTOR_CALL_MS = 60_000;
+/** How long a new wait may go without hearing its task's state from the collector before it polls Task.info instead. */
+const COLLECTOR_STALL_MS = 3_000;
 
 /**
  * Waits for a task: through the connection's PropertyCollector (completion is seen as soon as vSphere reports it, and
@@ -88,6 +90,7 @@ async function watchWithCollector(connection: connections.VsphereConnection, col
     // Every binding is declared before the closures that use it: Pulumi's closure serializer treats a name used before
     // its `const` declaration as a free variable and refuses to serialize the provider ("missing variable in closure").
     let timer: NodeJS.Timeout | undefined;
+    let stall: NodeJS.Timeout | undefined;
     const state: { listener?: TaskListener; onAbort?: () => void } = {};
     const finish = (outcome: { info: TaskInfo } | { error: unknown } | { deadline: true }): void => {
       const listener = state.listener;
@@ -95,6 +98,7 @@ async function watchWithCollector(connection: connections.VsphereConnection, col
       listener.settled = true;
       if (collector.listeners.get(handle.task.value) === listener) collector.listeners.delete(handle.task.value);
       if (timer) clearTimeout(timer);
+      if (stall) clearTimeout(stall);
       if (state.onAbort) options.signal?.removeEventListener("abort", state.onAbort);
       if ("info" in outcome) resolve(outcome);
       else if ("deadline" in outcome) resolve({ deadline: true, lastInfo: listener.info });
@@ -119,6 +123,11 @@ async function watchWithCollector(connection: connections.VsphereConnection, col
     state.onAbort = onAbort;
     options.signal?.addEventListener("abort", onAbort, { once: true });
     timer = setTimeout(() => finish({ deadline: true }), Math.max(0, options.deadline - Date.now()));
+    // A working collector reports the task's state within moments of CreateFilter (a new filter answers the pending long
+    // poll at once). Nothing by then: the collector, or something before it, is not answering; Task.info is polled instead.
+    stall = setTimeout(() => {
+      if (!listener.settled && listener.info === undefined) handOverToPolling(connection, listener);
+    }, COLLECTOR_STALL_MS);
     collector.listeners.set(handle.task.value, listener);
     invokeMethod(
       connection,
