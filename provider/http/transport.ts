@@ -185,10 +185,10 @@ const CREDENTIAL_HEADER = /authorization|session|token|cookie/i;
  * an authentication problem (the token or session id came from the server); anything else is a request this package
  * should never have built.
  */
-function unsendable(endpoint: Endpoint, request: HttpRequest, header: string | undefined): VmAvailabilityError {
+function unsendable(endpoint: Endpoint, request: HttpRequest, header: string | undefined, detail?: string): VmAvailabilityError {
   const context = { operation: request.operation, object: request.object, delivery: "notSent" as const, transient: false };
   const call = `${request.operation}${request.object ? ` on ${request.object}` : ""}`;
-  const what = header ? `the value of its ${header} header holds characters HTTP does not allow there (control characters such as CR or LF)` : "undici refused the request as built";
+  const what = header ? `the value of its ${header} header holds characters HTTP does not allow there (control characters such as CR or LF)` : `undici refused the request as built (${detail ?? "invalid argument"})`;
   if (header && CREDENTIAL_HEADER.test(header)) {
     return new AuthenticationError(`${call} was not sent to ${endpoint.origin} (${endpoint.settingKey}): ${what}. The credential came from the server and cannot be used.`, context);
   }
@@ -251,8 +251,8 @@ async function translateNetworkError(
   const where = `${endpoint.origin} (${endpoint.settingKey})`;
   const base = { ...context, cause: error };
   if (code === "UND_ERR_INVALID_ARG") {
-    const named = /invalid ([^\s]+) header/i.exec(error instanceof Error ? error.message : "");
-    return unsendable(endpoint, request, named?.[1]);
+    const detail = error instanceof Error ? error.message : String(error);
+    return unsendable(endpoint, request, /^invalid (\S+) header$/i.exec(detail)?.[1], detail);
   }
   if (code === "ABORT_ERR") return new CancelledError(`${request.operation} was cancelled before ${where} answered.`, { ...base, delivery: "unknown" });
   if (endpoint.origin.startsWith("https:") && isPlainTextAnswer(code, error)) {
