@@ -3,6 +3,7 @@ import { MAX_RESPONSE_BYTES, send, type Endpoint } from "../../provider/http/tra
 import { classify } from "../../provider/http/failure";
 import { startHostileFront, type HostileFront } from "../../tools/hostile/front";
 import { measureMemory } from "../../tools/hostile/memoryProbe";
+import { failure } from "./support";
 
 /**
  * The transport against the misbehaving front directly: requests it must not send, answers it must not trust, and the
@@ -21,14 +22,6 @@ afterAll(async () => {
 });
 beforeEach(() => front.disarm());
 
-async function failure(work: Promise<unknown>): Promise<Error & { kind?: string; delivery?: string; transient?: boolean }> {
-  try {
-    await work;
-  } catch (error) {
-    return error as Error;
-  }
-  throw new Error("the request did not fail");
-}
 
 it("a header value with CR/LF is never sent: a credential header is an authentication error, any other a validation error", async () => {
   const token = await failure(send(endpoint, { method: "GET", path: "/x", headers: { authorization: "Bearer abc\r\nX-Injected: 1" }, operation: "GET plan" }));

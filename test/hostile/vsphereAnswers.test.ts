@@ -1,5 +1,5 @@
 import * as util from "node:util";
-import { hasKind, type VmAvailabilityError } from "../../provider/errors";
+import { hasKind } from "../../provider/errors";
 import * as ftSecondary from "../../provider/resources/vsphere/ftSecondary/provider";
 import * as vmPowerState from "../../provider/resources/vsphere/vmPowerState/provider";
 import * as vmSnapshot from "../../provider/resources/vsphere/vmSnapshot/provider";
@@ -8,6 +8,7 @@ import { getProperty } from "../../provider/vsphere/invoke";
 import { moRef } from "../../provider/vsphere/moref";
 import { ESCAPES, crlfToken, echoBodies } from "../../tools/hostile/front";
 import { useVsphereBehindFront } from "./vsphereFront";
+import { failure } from "./support";
 
 /**
  * What a hostile vCenter (or whatever stands in front of it) can put in an answer, and what reaches the user: values
@@ -22,14 +23,6 @@ const twin = useVsphereBehindFront();
 const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/;
 const POWER_STATE_VALUE = "objects[].propSet[name=runtime.powerState].val";
 
-async function failure(work: Promise<unknown>): Promise<VmAvailabilityError> {
-  try {
-    await work;
-  } catch (error) {
-    return error as VmAvailabilityError;
-  }
-  throw new Error("the operation did not fail");
-}
 
 /** Every way an error can be looked at: message, stack, JSON.stringify, util.inspect at full depth (causes included). */
 function renderings(error: unknown): string[] {

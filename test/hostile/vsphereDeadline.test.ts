@@ -3,6 +3,7 @@ import * as ftSecondary from "../../provider/resources/vsphere/ftSecondary/provi
 import * as vmPowerState from "../../provider/resources/vsphere/vmPowerState/provider";
 import * as vmSnapshot from "../../provider/resources/vsphere/vmSnapshot/provider";
 import { useVsphereBehindFront } from "./vsphereFront";
+import { failure } from "./support";
 
 /**
  * Answers that never come, or come too slowly, end the operation at its deadline (timeoutSeconds) with an error that
@@ -14,14 +15,6 @@ const twin = useVsphereBehindFront();
 const TIMEOUT_SECONDS = 5;
 const TRICKLE = { kind: "trickle", intervalMs: 250 } as const;
 
-async function failure(work: Promise<unknown>): Promise<VmAvailabilityError> {
-  try {
-    await work;
-  } catch (error) {
-    return error as VmAvailabilityError;
-  }
-  throw new Error("the operation did not fail");
-}
 
 /** The error names the endpoint (address and setting), the call, and the last state seen of its answer. */
 function expectTimedOutCall(error: VmAvailabilityError, call: string, lastState: RegExp): void {
