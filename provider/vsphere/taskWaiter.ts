@@ -16,6 +16,10 @@ export interface TaskWaitOptions {
   /** Epoch ms. */
   deadline: number;
   signal?: AbortSignal;
+  /**
+   * Called with Task.info.progress (0–100) each time the server reports a new value. Through the PropertyCollector it
+   * adds `info.progress` to the task's filter, so every step wakes the long poll: only a caller that asks pays for it.
+   */
   onProgress?: (percent: number) => void;
 }
 
@@ -32,6 +36,8 @@ const LONG_POLL_SLACK_MS = 30_000;
 const COLLECTOR_CALL_MS = 60_000;
 /** How long a new wait may go without hearing its task's state from the collector before it polls Task.info instead. */
 const COLLECTOR_STALL_MS = 3_000;
+/** What a task's filter watches: enough to see it end and take its result or fault. */
+const TASK_PATHS = ["info.state", "info.error", "info.result"];
 
 /**
  * Waits for a task: through the connection's PropertyCollector (completion is seen as soon as vSphere reports it, and
@@ -112,10 +118,8 @@ async function watchWithCollector(connection: connections.VsphereConnection, col
       handle,
       deadline: options.deadline,
       settled: false,
-      settle: (outcome) => {
-        if ("info" in outcome && options.onProgress && typeof outcome.info.progress === "number") options.onProgress(outcome.info.progress);
-        finish(outcome);
-      },
+      onProgress: options.onProgress,
+      settle: (outcome) => finish(outcome),
     };
     state.listener = listener;
     const onAbort = (): void =>
@@ -136,7 +140,7 @@ async function watchWithCollector(connection: connections.VsphereConnection, col
       {
         spec: {
           _typeName: "PropertyFilterSpec",
-          propSet: [{ _typeName: "PropertySpec", type: "Task", pathSet: ["info.state", "info.error", "info.result"] }],
+          propSet: [{ _typeName: "PropertySpec", type: "Task", pathSet: options.onProgress ? [...TASK_PATHS, "info.progress"] : TASK_PATHS }],
           objectSet: [{ _typeName: "ObjectSpec", obj: handle.task, skip: false }],
         },
         partialUpdates: false,
@@ -243,6 +247,8 @@ function dispatch(collector: TaskCollectorState, updates: { version: string; fil
       }
       const parsed = vimSchemas().TaskInfo.safeParse(merged);
       if (!parsed.success) continue;
+      const progress = parsed.data.progress;
+      if (typeof progress === "number" && progress !== listener.info?.progress) listener.onProgress?.(progress);
       listener.info = parsed.data;
       if (parsed.data.state === "success" || parsed.data.state === "error") listener.settle({ info: parsed.data });
     }
@@ -250,7 +256,7 @@ function dispatch(collector: TaskCollectorState, updates: { version: string; fil
 }
 
 function handOverToPolling(connection: connections.VsphereConnection, listener: TaskListener): void {
-  pollTaskInfo(connection, listener.handle, { deadline: listener.deadline }).then(
+  pollTaskInfo(connection, listener.handle, { deadline: listener.deadline, onProgress: listener.onProgress }).then(
     (seen) => listener.settle(seen),
     (error: unknown) => listener.settle({ error }),
   );
@@ -263,6 +269,7 @@ async function cancelPendingWait(connection: connections.VsphereConnection, coll
 
 async function pollTaskInfo(connection: connections.VsphereConnection, handle: TaskHandle, options: TaskWaitOptions): Promise<Seen> {
   let lastInfo: TaskInfo | undefined;
+  let reported: number | undefined;
   try {
     const info = await waitFor<TaskInfo>({
       what: `${handle.operation} on ${handle.object}`,
@@ -275,7 +282,10 @@ async function pollTaskInfo(connection: connections.VsphereConnection, handle: T
       observe: async () => {
         const info = await readTaskInfo(connection, handle.task, options.deadline);
         lastInfo = info;
-        if (typeof info.progress === "number") options.onProgress?.(info.progress);
+        if (typeof info.progress === "number" && info.progress !== reported) {
+          reported = info.progress;
+          options.onProgress?.(info.progress);
+        }
         if (info.state === "success" || info.state === "error") return { done: true, value: info };
         return { done: false, state: `${info.state}${typeof info.progress === "number" ? ` ${info.progress}%` : ""}` };
       },
