@@ -1,7 +1,6 @@
 import { recordStackConfig } from "../../provider/config";
 import { forget } from "../../provider/runtime";
-import { startVsphereSimulator, type VsphereSimulator, type VsphereSimulatorOptions } from "../../simulator/vsphere";
-import { SEED } from "../../simulator/vsphere/seedInventory";
+import { SEED, startVsphereSimulator, type VsphereSimulator, type VsphereSimulatorOptions } from "../../simulator/vsphere";
 import { startHostileFront, type HostileFront } from "../../tools/hostile/front";
 
 /**
