@@ -5,7 +5,8 @@
  * each twin), drift on one site shows on that site's resources only, a connection moved to another name of the same
  * endpoint is an update and to another endpoint a replace, bad `connection` values are refused at preview with nothing
  * called, no password appears in state, errors or the host's output, and destroy cleans both sites. Last, the
- * `examples/two-site-dr` program runs through the engine against both sites.
+ * `examples/two-site-dr` program runs through the engine against both sites, its providers serialized while its config
+ * holds the passwords.
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
@@ -298,7 +299,9 @@ describe.each(MODES.map((mode) => [mode.name, mode] as const))("two sites config
     expect(step?.error).toMatch(message(/.*/, "check vsphere-typo:user and vsphere-typo:password (or VSPHERE_TYPO_USER / VSPHERE_TYPO_PASSWORD)."));
   });
 
-  it("the recovery site's password (a secret in the stack config) is used, and appears nowhere in state, outputs, errors, the host's output or the serialized providers", () => {
+  // The providers in state were serialized before any password existed; the example below serializes a program whose
+  // config holds them.
+  it("the recovery site's password (a secret in the stack config) is used, and appears nowhere in state, outputs, errors or the host's output", () => {
     if (mode.name.startsWith("stack config")) {
       expect(mode.stackConfig(twin)["vsphere-dr:password"]).toEqual({ value: dr.vsphere.password, secret: true });
     }
@@ -309,7 +312,6 @@ describe.each(MODES.map((mode) => [mode.name, mode] as const))("two sites config
       state: JSON.stringify([...engine.state.values()]),
       errors: errorsSeen.join("\n"),
       "host output": host.stderr(),
-      "serialized providers": JSON.stringify(providers),
     };
     expect(errorsSeen.length).toBeGreaterThan(0);
     for (const [place, text] of Object.entries(places)) {
