@@ -1,8 +1,6 @@
-import * as fs from "node:fs";
-import { startOfflineTwin, type OfflineTwin } from "../../simulator";
 import { EngineSimulation } from "../../tools/engine/engine";
-import { GrpcCallError, pulumiDirFrom, startHost, type HostProcess } from "../../tools/engine/host";
-import { hostEnvironment, serializeInstalledProviders, stackConfigFor } from "./support";
+import { GrpcCallError } from "../../tools/engine/host";
+import { stackConfigFor, useInstalledHost } from "./support";
 
 /**
  * Adopting objects that exist outside the stack, through the real dynamic-provider host, with the requests the engine
@@ -13,40 +11,29 @@ import { hostEnvironment, serializeInstalledProviders, stackConfigFor } from "./
  *   for that (external) resource. An empty id from the provider makes the engine fail with "resource '<id>' does not
  *   exist".
  */
-let twin: OfflineTwin;
-let host: HostProcess;
-let providers: Record<string, string>;
-let stackDir: string;
+const engine = useInstalledHost();
 
 beforeAll(async () => {
-  ({ providers, stackDir } = serializeInstalledProviders());
-  twin = await startOfflineTwin({ durationMs: 50 });
-  host = await startHost(pulumiDirFrom(stackDir), hostEnvironment(), stackDir);
-  await new EngineSimulation(host, { project: "adoption", stack: "dev" }).configure(stackConfigFor(twin.environment));
-});
-afterAll(async () => {
-  await host?.stop();
-  await twin?.close();
-  if (stackDir) fs.rmSync(stackDir, { recursive: true, force: true });
+  await new EngineSimulation(engine.host, { project: "adoption", stack: "dev" }).configure(stackConfigFor(engine.twin.environment));
 });
 
 type Message = Record<string, (...args: never[]) => unknown>;
 
 /** The engine's Read request: `state` goes in `properties`, `inputs` in `inputs` (either may be absent). */
 async function read(type: string, id: string, sent: { state?: Record<string, unknown>; inputs?: Record<string, unknown> }): Promise<{ id: string; props: Record<string, unknown> }> {
-  const request = new host.proto.provproto["ReadRequest"]!();
+  const request = new engine.host.proto.provproto["ReadRequest"]!();
   request["setId"]!(id as never);
   request["setUrn"]!(`urn:pulumi:dev::adoption::pulumi-nodejs:dynamic/${type}::adopted` as never);
-  request["setProperties"]!(host.proto.structproto.Struct.fromJavaScript(sent.state ?? {}) as never);
-  if (sent.inputs) request["setInputs"]!(host.proto.structproto.Struct.fromJavaScript(sent.inputs) as never);
-  const response = await host.call<Message>("read", request);
+  request["setProperties"]!(engine.host.proto.structproto.Struct.fromJavaScript(sent.state ?? {}) as never);
+  if (sent.inputs) request["setInputs"]!(engine.host.proto.structproto.Struct.fromJavaScript(sent.inputs) as never);
+  const response = await engine.host.call<Message>("read", request);
   const props = (response["getProperties"]!() as { toJavaScript(): Record<string, unknown> } | undefined)?.toJavaScript() ?? {};
   return { id: response["getId"]!() as string, props };
 }
 
 /** What `{ id }` in a program's resource options makes the engine do. */
 async function readById(type: string, providerExport: string, id: string, args: Record<string, unknown>): Promise<Record<string, unknown>> {
-  const inputs = { ...args, __provider: providers[providerExport]! };
+  const inputs = { ...args, __provider: engine.providers[providerExport]! };
   const answer = await read(type, id, { state: inputs, inputs });
   if (!answer.id) throw new Error(`resource '${id}' does not exist`);
   return answer.props;
@@ -64,7 +51,7 @@ async function importById(type: string, id: string): Promise<string> {
 }
 
 function taskCount(): number {
-  return twin.vsphere.world.taskRunner.tasks.size;
+  return engine.twin.vsphere.world.taskRunner.tasks.size;
 }
 
 describe("the import resource option", () => {
@@ -72,9 +59,9 @@ describe("the import resource option", () => {
     ["vsphere:VmSnapshot", "snapshot-1"],
     ["vsphere:VmPowerState", "vm-105"],
   ])("%s: the host cannot answer a Read that carries no __provider, so the import fails before anything is read", async (type, id) => {
-    const before = twin.vsphere.server.stats.requests;
+    const before = engine.twin.vsphere.server.stats.requests;
     expect(await importById(type, id)).toContain("code must be a string, not undefined");
-    expect(twin.vsphere.server.stats.requests).toBe(before);
+    expect(engine.twin.vsphere.server.stats.requests).toBe(before);
   });
 });
 
@@ -83,8 +70,8 @@ describe("the id resource option (a read-only, external resource)", () => {
 
   beforeAll(async () => {
     // A snapshot someone made outside this stack: another stack's VmSnapshot.
-    const other = new EngineSimulation(host, { project: "elsewhere", stack: "dev" });
-    const steps = await other.up([{ name: "made-elsewhere", type: "vsphere:VmSnapshot", provider: providers["vmSnapshotProvider"]!, inputs: { vmId: "vm-103", name: "before-upgrade", description: "made by hand" } }]);
+    const other = new EngineSimulation(engine.host, { project: "elsewhere", stack: "dev" });
+    const steps = await other.up([{ name: "made-elsewhere", type: "vsphere:VmSnapshot", provider: engine.providers["vmSnapshotProvider"]!, inputs: { vmId: "vm-103", name: "before-upgrade", description: "made by hand" } }]);
     expect(steps[0]).toMatchObject({ op: "create" });
     snapshotId = other.state.get("made-elsewhere")!.id;
   });
@@ -107,7 +94,7 @@ describe("the id resource option (a read-only, external resource)", () => {
     const idOnly = await readById("vsphere:VmPowerState", "vmPowerStateProvider", "vm-105", {});
     expect(idOnly).toMatchObject({ vmId: "vm-105", state: "poweredOn", powerState: "poweredOn" });
     expect(taskCount()).toBe(tasksBefore);
-    expect(twin.vsphere.world.vms.get("vm-105")?.powerState).toBe("poweredOn");
+    expect(engine.twin.vsphere.world.vms.get("vm-105")?.powerState).toBe("poweredOn");
   });
 
   it("VmPowerState: a VM vCenter does not know is the engine's 'does not exist' error", async () => {
