@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { AuthenticationError, ServerError, ValidationError } from "../../provider/errors";
 import { lookupVirtualMachine, type LookupVirtualMachineArgs } from "../../provider/lookup/lookupVirtualMachine";
+import * as powerState from "../../provider/resources/vsphere/vmPowerState/provider";
 import { BASE, CONTENT, CONTENT_PATH, CREDENTIALS, HELLO, LOGIN, ORIGIN, RELEASE, RETRIEVE, boxed, moref, retrieveResult, useVsphereMock } from "./support/vsphereMock";
 
 /** The exact requests lookupVirtualMachine makes for each input, on a MockAgent vCenter. */
@@ -171,5 +172,32 @@ describe("lookupVirtualMachine requests", () => {
     expect(error).toBeInstanceOf(AuthenticationError);
     expect((error as Error).message).toContain("vsphere:password");
     expect(JSON.stringify({ message: (error as Error).message, stack: (error as Error).stack })).not.toContain(CREDENTIALS.password);
+  });
+});
+
+describe("the vmId hint of a preview check", () => {
+  it("reads the names through one container view only after the id was not found, and destroys the view", async () => {
+    login();
+    intercept("POST", RETRIEVE, 200, null);
+    intercept("POST", `${BASE}/ViewManager/ViewManager/CreateContainerView`, 200, VIEW);
+    intercept("POST", RETRIEVE, 200, retrieveResult(...vmWithAncestors("vm-105", "batch-01")));
+    intercept("POST", `${VIEW_PATH}/DestroyView`, 204, undefined);
+    const checked = await powerState.check({}, { vmId: "batch-01", state: "poweredOff" });
+    expect(checked.failures).toEqual([{ property: "vmId", reason: expect.stringContaining('the VM named "batch-01" is vm-105: use that.') }]);
+    expect(calls()).toEqual([
+      "POST /PropertyCollector/propertyCollector/RetrievePropertiesEx",
+      "POST /ViewManager/ViewManager/CreateContainerView",
+      "POST /PropertyCollector/propertyCollector/RetrievePropertiesEx",
+      `POST /ContainerView/${encodeURIComponent(VIEW.value)}/DestroyView`,
+    ]);
+  });
+
+  it("says what vmId takes even when the names cannot be read, and still reports the missing VM", async () => {
+    login();
+    intercept("POST", RETRIEVE, 200, null);
+    intercept("POST", `${BASE}/ViewManager/ViewManager/CreateContainerView`, 500, { _typeName: "NoPermission", privilegeId: "System.View" });
+    const checked = await powerState.check({}, { vmId: "batch-01", state: "poweredOff" });
+    expect(checked.failures![0]!.reason).toMatch(/^vmId: VirtualMachine batch-01 does not exist in vCenter/);
+    expect(checked.failures![0]!.reason).toContain('not its name: find the id with lookupVirtualMachine({ name: "batch-01" }).');
   });
 });
