@@ -100,7 +100,13 @@ async function runWithHarness(): Promise<void> {
 
       await stack.run("preview", "pulumi preview");
       await stack.run("up", "pulumi up --yes");
-      narrate("nothing changed since: a preview and a refresh find nothing to do");
+      const unsynced = [...engine.state.values()].filter((entry) => entry.type === "vsphere:FtSecondary" && entry.outputs["faultToleranceState"] !== "running");
+      if (unsynced.length > 0) {
+        narrate(
+          `${unsynced.map((entry) => `${entry.name} recorded faultToleranceState ${String(entry.outputs["faultToleranceState"])}`).join(", ")}: the create returned once vSphere made the secondary, before it was in sync ("running"); a refresh records the state vSphere reaches`,
+        );
+      }
+      narrate("nothing changed by hand since: a preview finds nothing to do, and a refresh no drift from what the program declares");
       await stack.run("preview", "pulumi preview");
       await stack.run("refresh", "pulumi refresh --yes");
 
@@ -166,7 +172,7 @@ async function main(): Promise<void> {
   const version = pulumiCliVersion();
   if (version && !process.argv.includes("--harness")) return runWithCli(version);
   process.stdout.write(
-    "No pulumi CLI on PATH: this demo drives the real @pulumi/pulumi dynamic-provider host over gRPC with the engine-protocol harness (Check/Diff on preview, Create/Update/Delete on up, Read on refresh), as the Pulumi engine would. No Pulumi CLI and no state backend are involved.\n",
+    "No pulumi CLI on PATH: this demo drives the real @pulumi/pulumi dynamic-provider host over gRPC with the engine-protocol harness (Check/Diff on preview, Create/Update/Delete on up, Read then Diff on refresh), as the Pulumi engine would, and prints each result as the CLI does. No Pulumi CLI and no state backend are involved.\n",
   );
   await runWithHarness();
 }
