@@ -70,10 +70,9 @@ function filterSpec(objectSet: Record<string, unknown>[]): Record<string, unknow
 /** Every object a RetrievePropertiesEx selects, page after page until no token comes back. */
 async function retrieveAll(connection: connections.VsphereConnection, spec: Record<string, unknown>, object: string, options: LookupOptions): Promise<Map<string, Record<string, unknown>>> {
   const collector = connection.content.propertyCollector;
-  const call = { idempotent: true, deadline: options.deadline, object };
   const objects = new Map<string, Record<string, unknown>>();
   let method = "RetrievePropertiesEx";
-  let raw = await invokeMethod(connection, collector, method, { specSet: [spec], options: { _typeName: "RetrieveOptions" } }, call);
+  let raw = await invokeMethod(connection, collector, method, { specSet: [spec], options: { _typeName: "RetrieveOptions" } }, { idempotent: true, deadline: options.deadline, object });
   for (;;) {
     if (raw === undefined || raw === null) return objects;
     const page = parseAnswer(vimSchemas().RetrieveResult, raw, { operation: method, object });
@@ -84,7 +83,8 @@ async function retrieveAll(connection: connections.VsphereConnection, spec: Reco
     }
     if (!page.token) return objects;
     method = "ContinueRetrievePropertiesEx";
-    raw = await invokeMethod(connection, collector, method, { token: page.token }, call);
+    // A token is good for one call: repeated after a lost answer, it would only be refused.
+    raw = await invokeMethod(connection, collector, method, { token: page.token }, { idempotent: false, deadline: options.deadline, object });
   }
 }
 
