@@ -183,7 +183,7 @@ describe("the vmId hint of a preview check", () => {
     intercept("POST", RETRIEVE, 200, retrieveResult(...vmWithAncestors("vm-105", "batch-01")));
     intercept("POST", `${VIEW_PATH}/DestroyView`, 204, undefined);
     const checked = await powerState.check({}, { vmId: "batch-01", state: "poweredOff" });
-    expect(checked.failures).toEqual([{ property: "vmId", reason: expect.stringContaining('the VM named "batch-01" is vm-105: use that.') }]);
+    expect(checked.failures).toEqual([{ property: "vmId", reason: expect.stringContaining('not its name. The VM named "batch-01" is vm-105: use that.') }]);
     expect(calls()).toEqual([
       "POST /PropertyCollector/propertyCollector/RetrievePropertiesEx",
       "POST /ViewManager/ViewManager/CreateContainerView",
@@ -198,6 +198,6 @@ describe("the vmId hint of a preview check", () => {
     intercept("POST", `${BASE}/ViewManager/ViewManager/CreateContainerView`, 500, { _typeName: "NoPermission", privilegeId: "System.View" });
     const checked = await powerState.check({}, { vmId: "batch-01", state: "poweredOff" });
     expect(checked.failures![0]!.reason).toMatch(/^vmId: VirtualMachine batch-01 does not exist in vCenter/);
-    expect(checked.failures![0]!.reason).toContain('not its name: find the id with lookupVirtualMachine({ name: "batch-01" }).');
+    expect(checked.failures![0]!.reason).toContain('not its name. Find the id with lookupVirtualMachine({ name: "batch-01" }).');
   });
 });

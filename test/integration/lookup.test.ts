@@ -130,15 +130,15 @@ describe("a VM name given as vmId", () => {
     const checked = await powerState.check({}, { vmId: "batch-01", state: "poweredOff" });
     expect(checked.failures).toHaveLength(1);
     expect(checked.failures![0]).toMatchObject({ property: "vmId" });
-    expect(checked.failures![0]!.reason).toContain('not its name: the VM named "batch-01" is vm-105: use that.');
+    expect(checked.failures![0]!.reason).toContain('not its name. The VM named "batch-01" is vm-105: use that.');
     expect(twin.sim.world.inventory().containerViews).toBe(0);
   });
 
   it("VmSnapshot's check does the same, and says so when no VM has that name either", async () => {
     const checked = await snapshot.check({}, { vmId: "db-01", name: "pre-change" });
-    expect(checked.failures![0]!.reason).toContain('the VM named "db-01" is vm-103: use that.');
+    expect(checked.failures![0]!.reason).toContain('not its name. The VM named "db-01" is vm-103: use that.');
     const unknown = await snapshot.check({}, { vmId: "no-such-vm", name: "pre-change" });
-    expect(unknown.failures![0]!.reason).toContain('and no VM is named "no-such-vm" either.');
+    expect(unknown.failures![0]!.reason).toContain('not its name. No VM is named "no-such-vm" either.');
   });
 
   it("an id-shaped vmId that does not exist costs no name lookup, and an unchanged one no call at all", async () => {
