@@ -6,6 +6,8 @@ import { createSecondaryVmEx } from "../../provider/vsphere/methods/faultToleran
 import { runTask } from "../../provider/vsphere/tasks";
 import * as powerState from "../../provider/resources/vsphere/vmPowerState/provider";
 import * as snapshot from "../../provider/resources/vsphere/vmSnapshot/provider";
+import * as failoverTest from "../../provider/resources/vsphere/ftFailoverTest/provider";
+import * as revert from "../../provider/resources/vsphere/vmSnapshotRevert/provider";
 import { observeTwin, type TwinObserver } from "./support/twinObserver";
 import { useVsphereTwin } from "./support/vsphereTwin";
 
@@ -131,6 +133,14 @@ describe("a VM name given as vmId", () => {
     expect(checked.failures).toHaveLength(1);
     expect(checked.failures![0]).toMatchObject({ property: "vmId" });
     expect(checked.failures![0]!.reason).toContain('not its name. The VM named "batch-01" is vm-105: use that.');
+    expect(twin.sim.world.inventory().containerViews).toBe(0);
+  });
+
+  it("the run-style resources' checks name the id too (FtFailoverTest, VmSnapshotRevert)", async () => {
+    const drill = await failoverTest.check({}, { vmId: "app-01" });
+    expect(drill.failures).toEqual([{ property: "vmId", reason: expect.stringContaining('not its name. The VM named "app-01" is vm-101: use that.') }]);
+    const rollback = await revert.check({}, { vmId: "db-01" });
+    expect(rollback.failures).toEqual([{ property: "vmId", reason: expect.stringContaining('not its name. The VM named "db-01" is vm-103: use that.') }]);
     expect(twin.sim.world.inventory().containerViews).toBe(0);
   });
 
