@@ -10,7 +10,7 @@ import { connectForCheck, previewDeadline } from "../shared/check";
 import { forgetRun, keepRecord, rerecord, runId, runOnce, runWouldHappen } from "../shared/runRecord";
 import { runToEnd } from "../shared/tasks";
 import { readVmFacts, type VmFacts } from "../shared/vm";
-import { readVmAndTree } from "../vmSnapshot/provider";
+import { readVmAndTree } from "../vmSnapshot/facts";
 import type { SnapshotTree } from "../vmSnapshot/tree";
 import type { VmSnapshotRevertInputs, VmSnapshotRevertOutputs } from "./args";
 import { vmIdHint } from "../shared/vmIdHint";
