@@ -1,4 +1,5 @@
-import type { ApiGeneration } from "./connection";
+import type { ApiGeneration } from "./connectionTypes";
+import { orchestratorText } from "./orchestratorText";
 import type { V2Plan, VroPlan, VroRuntime } from "./schemas";
 
 /**
@@ -51,6 +52,14 @@ export interface PlanStatus {
   /** VRO `lastStableState`, classified: what the plan is while it is busy with something else (e.g. being edited). */
   lastStablePhase?: PlanPhase;
   generation: ApiGeneration;
+}
+
+/** Longest plan name, state or result text kept (they reach outputs and messages). */
+const PLAN_TEXT_LIMIT = 500;
+
+/** A plan's name, state or result text as the server sent it, made safe to show (see orchestratorText). */
+function shown(text: string | null | undefined): string {
+  return text ? orchestratorText(text, PLAN_TEXT_LIMIT) : "";
 }
 
 function words(text: string | null | undefined): string {
@@ -123,11 +132,11 @@ export function statusFromV2(planId: string, plan: V2Plan): PlanStatus {
   const enabled = typeof plan.enabled === "boolean" ? plan.enabled : words(plan.planState) !== "disabled";
   return {
     planId,
-    name: plan.name ?? undefined,
+    name: plan.name ? shown(plan.name) : undefined,
     enabled,
     phase,
-    state: plan.planState ?? "",
-    details: plan.planStateDetails ?? "",
+    state: shown(plan.planState),
+    details: shown(plan.planStateDetails),
     running,
     stable: !running,
     result: running ? undefined : combineResult(phase, parsed),
@@ -152,13 +161,14 @@ export function statusFromVro(planId: string, plan: VroPlan | undefined, runtime
   const enabledFlag = plan?.enabled ?? plan?.isEnabled;
   const enabled = typeof enabledFlag === "boolean" ? enabledFlag : previous ? previous.enabled : words(stateCode) !== "disabled";
   const explicit = runResultOf(runtime?.currentRunResult);
+  const name = plan?.name ?? runtime?.name;
   return {
     planId,
-    name: plan?.name ?? runtime?.name ?? previous?.name,
+    name: name ? shown(name) : previous?.name,
     enabled,
     phase: !stable && !running && phase !== "halted" ? "busy" : phase,
-    state: stateName,
-    details,
+    state: shown(stateName),
+    details: shown(details),
     running,
     stable,
     result: running || !stable ? undefined : combineResult(phase, parsed, explicit),

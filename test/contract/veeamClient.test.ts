@@ -13,7 +13,7 @@ import { AuthenticationError, ConfigurationError, ValidationError } from "../../
 import * as connection from "../../provider/veeam/connection";
 import * as plans from "../../provider/veeam/plans";
 import * as token from "../../provider/veeam/token";
-import { deadlineAfter } from "../../provider/http/waiter";
+import { deadlineAfter } from "../../provider/deadline";
 
 const ORIGIN = "https://vro.example.com:9898";
 const PLAN = "5f0c4c1e-8a56-4b0e-9f3c-2f1a6c0d7a11";
@@ -52,6 +52,15 @@ function expectRequest(method: string, path: string, status: number, data?: unkn
       seen.push({ method: opts.method, path: opts.path, headers: headersOf(opts.headers), body: opts.body == null ? "" : String(opts.body) });
       return { statusCode: status, data: data === undefined ? "" : JSON.stringify(data), responseOptions: { headers: { "content-type": "application/json" } } };
     });
+}
+
+/** The deadline of one operation in these tests: far enough that only a broken client reaches it. */
+function soon(): { deadline: number } {
+  return { deadline: deadlineAfter(30) };
+}
+
+function connect(): Promise<connection.VeeamConnection> {
+  return connection.veeamConnection("veeam", deadlineAfter(30));
 }
 
 function configure(apiVersion?: string): void {
@@ -95,8 +104,8 @@ describe.each(["v7.21", "v13", "v13.1", "v13.2"])("VRO %s", (version) => {
     expectRequest("POST", "/api/token", 200, TOKEN_1);
     expectRequest("GET", `/api/${version}/Plans/${PLAN}`, 200, { id: PLAN, name: "Tier1-Apps", enabled: true, state: "Verified", stateName: "Verified" });
     expectRequest("GET", `/api/${version}/RuntimeDetails/Plans/${PLAN}`, 200, { state: "Verified", stateName: "Verified", isRunningState: false, isStableState: true, totalProgress: 0 });
-    const conn = await connection.veeamConnection();
-    const status = await plans.readPlanStatus(conn, PLAN);
+    const conn = await connect();
+    const status = await plans.readPlanStatus(conn, PLAN, soon());
     expect(seen[0]).toEqual({
       method: "POST",
       path: "/api/token",
@@ -114,9 +123,9 @@ describe.each(["v7.21", "v13", "v13.1", "v13.2"])("VRO %s", (version) => {
     expectRequest("POST", "/api/token", 200, TOKEN_1);
     expectRequest("POST", `/api/${version}/Plans/${PLAN}/Failover`, 200);
     expectRequest("POST", `/api/${version}/Plans/${PLAN}/Failover`, 200);
-    const conn = await connection.veeamConnection();
-    await plans.startFailover(conn, PLAN, { executeChainedPlans: true, restorePointDate: "2024-05-01T02:00:00Z" });
-    await plans.startFailover(conn, PLAN, { executeChainedPlans: false });
+    const conn = await connect();
+    await plans.startFailover(conn, PLAN, { ...soon(), executeChainedPlans: true, restorePointDate: "2024-05-01T02:00:00Z" });
+    await plans.startFailover(conn, PLAN, { ...soon(), executeChainedPlans: false });
     expect(seen[1]).toMatchObject({ method: "POST", path: `/api/${version}/Plans/${PLAN}/Failover`, headers: { "content-type": "application/json", authorization: "Bearer access-token-one" } });
     expect(JSON.parse(seen[1]!.body)).toEqual({ executeChainedPlans: true, restorePointDate: "2024-05-01T02:00:00Z" });
     // null = the latest restore point (documented for /Plans/{id}/Failover)
@@ -128,8 +137,8 @@ describe.each(["v7.21", "v13", "v13.1", "v13.2"])("VRO %s", (version) => {
     expectRequest("POST", `/api/${version}/Plans/${PLAN}/Undo`, 200);
     expectRequest("GET", `/api/${version}/RuntimeDetails/Plans/${PLAN}`, 200, { ...RUNTIME_FAILED_OVER, state: "UndoFailover", stateName: "Undo Failover", isRunningState: true, isStableState: false, totalProgress: 40 });
     expectRequest("GET", `/api/${version}/RuntimeDetails/Plans/${PLAN}`, 200, { ...RUNTIME_FAILED_OVER, state: "UndoFailoverComplete", stateName: "Undo Failover", resultName: "Complete, no errors, no warnings", currentRunResult: "Success" });
-    const conn = await connection.veeamConnection();
-    await plans.startUndo(conn, PLAN);
+    const conn = await connect();
+    await plans.startUndo(conn, PLAN, soon());
     const before = { planId: PLAN, name: "Tier1-Apps", enabled: true, phase: "failedOver", state: "Failover", details: "", running: false, stable: true, generation: "vro" } as const;
     const after = await plans.waitUntilStable(conn, PLAN, { operation: "undo", deadline: deadlineAfter(10), before, maxDelayMs: 50 });
     expect(seen[1]).toMatchObject({ method: "POST", path: `/api/${version}/Plans/${PLAN}/Undo`, body: "" });
@@ -143,7 +152,7 @@ describe.each(["v7.21", "v13", "v13.1", "v13.2"])("VRO %s", (version) => {
     expectRequest("GET", `/api/${version}/RuntimeDetails/Plans/${PLAN}`, 401, { message: "expired" });
     expectRequest("POST", "/api/token", 200, TOKEN_2);
     expectRequest("GET", `/api/${version}/RuntimeDetails/Plans/${PLAN}`, 200, RUNTIME_FAILED_OVER);
-    const conn = await connection.veeamConnection();
+    const conn = await connect();
     const before = { planId: PLAN, name: "Tier1-Apps", enabled: true, phase: "failingOver", state: "Failover", details: "", running: true, stable: false, generation: "vro" } as const;
     const after = await plans.waitUntilStable(conn, PLAN, { operation: "failover", deadline: deadlineAfter(10), before, maxDelayMs: 50 });
     expect(seen[2]).toMatchObject({ method: "POST", path: "/api/token", headers: { "content-type": "application/x-www-form-urlencoded" }, body: "grant_type=refresh_token&refresh_token=refresh-token-one" });
@@ -156,8 +165,8 @@ describe.each(["v7.21", "v13", "v13.1", "v13.2"])("VRO %s", (version) => {
     expectRequest("GET", `/api/${version}/Plans/${PLAN}`, 401);
     expectRequest("POST", "/api/token", 200, TOKEN_2);
     expectRequest("GET", `/api/${version}/Plans/${PLAN}`, 401);
-    const conn = await connection.veeamConnection();
-    await expect(plans.readPlanStatus(conn, PLAN)).rejects.toBeInstanceOf(AuthenticationError);
+    const conn = await connect();
+    await expect(plans.readPlanStatus(conn, PLAN, soon())).rejects.toBeInstanceOf(AuthenticationError);
     expect(seen.filter((s) => s.path === "/api/token")).toHaveLength(2);
   });
 
@@ -165,25 +174,25 @@ describe.each(["v7.21", "v13", "v13.1", "v13.2"])("VRO %s", (version) => {
     expectRequest("POST", "/api/token", 200, { ...TOKEN_1, expires_in: 1 });
     expectRequest("POST", "/api/token", 400, { error: "invalid_grant" });
     expectRequest("POST", "/api/token", 200, TOKEN_2);
-    const conn = await connection.veeamConnection();
-    expect(await token.accessToken(conn)).toBe("access-token-one");
+    const conn = await connect();
+    expect(await token.accessToken(conn, soon())).toBe("access-token-one");
     await new Promise((resolve) => setTimeout(resolve, 1100));
-    expect(await token.accessToken(conn)).toBe("access-token-two");
+    expect(await token.accessToken(conn, soon())).toBe("access-token-two");
     expect(seen.map((s) => new URLSearchParams(s.body).get("grant_type"))).toEqual(["password", "refresh_token", "password"]);
   });
 
   test("concurrent callers share one token request", async () => {
     expectRequest("POST", "/api/token", 200, TOKEN_1);
-    const conn = await connection.veeamConnection();
-    const tokens = await Promise.all([1, 2, 3, 4, 5].map(() => token.accessToken(conn)));
+    const conn = await connect();
+    const tokens = await Promise.all([1, 2, 3, 4, 5].map(() => token.accessToken(conn, soon())));
     expect(new Set(tokens)).toEqual(new Set(["access-token-one"]));
     expect(seen).toHaveLength(1);
   });
 
   test("refused credentials: AuthenticationError naming veeam:username, password redacted", async () => {
     expectRequest("POST", "/api/token", 400, { error: "invalid_grant", error_description: "The user name or password is incorrect." });
-    const conn = await connection.veeamConnection();
-    const error = await plans.readPlanStatus(conn, PLAN).catch((e: unknown) => e);
+    const conn = await connect();
+    const error = await plans.readPlanStatus(conn, PLAN, soon()).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(AuthenticationError);
     expect((error as Error).message).toMatch(/veeam:username/);
     expect((error as Error).message).not.toContain(PASSWORD);
@@ -194,17 +203,25 @@ describe.each(["v7.21", "v13", "v13.1", "v13.2"])("VRO %s", (version) => {
     agent.get(ORIGIN).intercept({ method: "POST", path: `/api/${version}/Plans/${PLAN}/Failover` }).replyWithError(Object.assign(new Error("socket hang up"), { code: "ECONNRESET" }));
     expectRequest("GET", `/api/${version}/Plans/${PLAN}`, 200, { id: PLAN, name: "Tier1-Apps", enabled: true, state: "Failover", stateName: "Failover" });
     expectRequest("GET", `/api/${version}/RuntimeDetails/Plans/${PLAN}`, 200, { ...RUNTIME_FAILED_OVER, state: "Failover", isRunningState: true, isStableState: false, totalProgress: 10 });
-    const conn = await connection.veeamConnection();
-    await expect(plans.startFailover(conn, PLAN, { executeChainedPlans: false })).resolves.toBeUndefined();
+    const conn = await connect();
+    await expect(plans.startFailover(conn, PLAN, { ...soon(), executeChainedPlans: false })).resolves.toBeUndefined();
     // The failover POST was sent once: a call that may have started a run is never repeated blindly.
     expect(seen.filter((s) => s.path.endsWith("/Failover"))).toHaveLength(0);
     expect(seen.map((s) => `${s.method} ${s.path}`)).toEqual(["POST /api/token", `GET /api/${version}/Plans/${PLAN}`, `GET /api/${version}/RuntimeDetails/Plans/${PLAN}`]);
   });
 
   test("the plan id is validated and never reaches a URL unencoded", async () => {
-    const conn = { endpoint: { origin: ORIGIN, settingKey: "veeam:server", namespace: "veeam", allowUnverifiedSsl: false }, username: USER, password: PASSWORD, generation: "vro", apiVersion: version } as const;
-    await expect(plans.readPlanStatus(conn, "../Clients")).rejects.toBeInstanceOf(ValidationError);
-    await expect(plans.startUndo(conn, "a b")).rejects.toBeInstanceOf(ValidationError);
+    const conn = {
+      namespace: "veeam",
+      endpoint: { origin: ORIGIN, settingKey: "veeam:server", namespace: "veeam", allowUnverifiedSsl: false },
+      endpointKey: ORIGIN,
+      username: USER,
+      password: PASSWORD,
+      generation: "vro",
+      apiVersion: version,
+    } as const;
+    await expect(plans.readPlanStatus(conn, "../Clients", soon())).rejects.toBeInstanceOf(ValidationError);
+    await expect(plans.startUndo(conn, "a b", soon())).rejects.toBeInstanceOf(ValidationError);
     expect(seen).toHaveLength(0);
   });
 });
@@ -215,8 +232,8 @@ describe("VAO REST v2", () => {
   test("token request: POST /v2/Token, form-encoded password grant", async () => {
     expectRequest("POST", "/v2/Token", 200, TOKEN_1);
     expectRequest("GET", `/v2/FailoverPlans/${PLAN}`, 200, { id: PLAN, name: "Tier1-Apps", planState: "Verified", planStateDetails: "", planInUse: false });
-    const conn = await connection.veeamConnection();
-    const status = await plans.readPlanStatus(conn, PLAN);
+    const conn = await connect();
+    const status = await plans.readPlanStatus(conn, PLAN, soon());
     expect(seen[0]).toEqual({ method: "POST", path: "/v2/Token", headers: expect.objectContaining({ "content-type": "application/x-www-form-urlencoded" }), body: PASSWORD_FORM });
     expect(seen[1]).toMatchObject({ method: "GET", path: `/v2/FailoverPlans/${PLAN}`, headers: { authorization: "Bearer access-token-one", accept: "application/json" } });
     expect(status).toMatchObject({ phase: "ready", enabled: true, stable: true, name: "Tier1-Apps" });
@@ -226,10 +243,10 @@ describe("VAO REST v2", () => {
     expectRequest("POST", "/v2/Token", 200, TOKEN_1);
     expectRequest("POST", `/v2/FailoverPlans/${PLAN}/Run`, 200);
     expectRequest("POST", `/v2/FailoverPlans/${PLAN}/Run`, 200);
-    const conn = await connection.veeamConnection();
-    await plans.startFailover(conn, PLAN, { executeChainedPlans: true, restorePointDate: "2024-05-01T02:00:00Z" });
+    const conn = await connect();
+    await plans.startFailover(conn, PLAN, { ...soon(), executeChainedPlans: true, restorePointDate: "2024-05-01T02:00:00Z" });
     const before = Date.now();
-    await plans.startFailover(conn, PLAN, { executeChainedPlans: false });
+    await plans.startFailover(conn, PLAN, { ...soon(), executeChainedPlans: false });
     expect(seen[1]).toMatchObject({ method: "POST", path: `/v2/FailoverPlans/${PLAN}/Run`, headers: { "content-type": "application/json", authorization: "Bearer access-token-one" } });
     expect(JSON.parse(seen[1]!.body)).toEqual({ mode: "FailoverNow", planLaunchOptions: { restorePointRule: { date: "2024-05-01T02:00:00Z" }, executeChainedPlans: true } });
     const latest = JSON.parse(seen[2]!.body) as { mode: string; planLaunchOptions: { restorePointRule: { date: string }; executeChainedPlans: boolean } };
@@ -243,8 +260,8 @@ describe("VAO REST v2", () => {
     expectRequest("POST", `/v2/FailoverPlans/${PLAN}/Undo`, 200);
     expectRequest("GET", `/v2/FailoverPlans/${PLAN}`, 200, { id: PLAN, name: "Tier1-Apps", planState: "Undo Failover", planStateDetails: "In progress, no errors, no warnings", planInUse: true });
     expectRequest("GET", `/v2/FailoverPlans/${PLAN}`, 200, { id: PLAN, name: "Tier1-Apps", planState: "Undo Failover", planStateDetails: "Complete, no errors, no warnings", planInUse: false });
-    const conn = await connection.veeamConnection();
-    await plans.startUndo(conn, PLAN);
+    const conn = await connect();
+    await plans.startUndo(conn, PLAN, soon());
     const after = await plans.waitUntilStable(conn, PLAN, { operation: "undo", deadline: deadlineAfter(10), maxDelayMs: 50 });
     expect(seen[1]).toMatchObject({ method: "POST", path: `/v2/FailoverPlans/${PLAN}/Undo`, body: "" });
     expect(after).toMatchObject({ phase: "undone", result: "success", stable: true });
@@ -253,7 +270,7 @@ describe("VAO REST v2", () => {
   test("a failover that ends with errors is reported with the plan's details", async () => {
     expectRequest("POST", "/v2/Token", 200, TOKEN_1);
     expectRequest("GET", `/v2/FailoverPlans/${PLAN}`, 200, { id: PLAN, name: "Tier1-Apps", planState: "Failover", planStateDetails: "Complete, 2 errors, 1 warning", planInUse: false });
-    const conn = await connection.veeamConnection();
+    const conn = await connect();
     const after = await plans.waitUntilStable(conn, PLAN, { operation: "failover", deadline: deadlineAfter(10), maxDelayMs: 50 });
     expect(after).toMatchObject({ phase: "failedOver", result: "error", errors: 2, warnings: 1, details: "Complete, 2 errors, 1 warning" });
   });
@@ -270,9 +287,9 @@ describe("API detection (no veeam:apiVersion)", () => {
     expectRequest("GET", probe("v13.2"), 200, PLANS_PAGE);
     expectRequest("GET", `/api/v13.2/Plans/${PLAN}`, 200, { id: PLAN, name: "Tier1-Apps", enabled: true, state: "Verified" });
     expectRequest("GET", `/api/v13.2/RuntimeDetails/Plans/${PLAN}`, 200, { state: "Verified", isRunningState: false, isStableState: true });
-    const conn = await connection.veeamConnection();
+    const conn = await connect();
     expect(conn).toMatchObject({ generation: "vro", apiVersion: "v13.2" });
-    await plans.readPlanStatus(conn, PLAN);
+    await plans.readPlanStatus(conn, PLAN, soon());
     expect(seen.map((s) => `${s.method} ${s.path}`)).toEqual(["POST /api/token", `GET ${probe("v13.2")}`, `GET /api/v13.2/Plans/${PLAN}`, `GET /api/v13.2/RuntimeDetails/Plans/${PLAN}`]);
     expect(seen[1]).toMatchObject({ headers: { authorization: "Bearer access-token-one", accept: "application/json" }, body: "" });
   });
@@ -282,9 +299,9 @@ describe("API detection (no veeam:apiVersion)", () => {
     expectRequest("GET", probe("v13.2"), 404, { message: "No resource matches" });
     expectRequest("GET", probe("v13.1"), 200, PLANS_PAGE);
     expectRequest("POST", `/api/v13.1/Plans/${PLAN}/Failover`, 200);
-    const conn = await connection.veeamConnection();
+    const conn = await connect();
     expect(conn).toMatchObject({ generation: "vro", apiVersion: "v13.1" });
-    await plans.startFailover(conn, PLAN, { executeChainedPlans: false });
+    await plans.startFailover(conn, PLAN, { ...soon(), executeChainedPlans: false });
     expect(seen.map((s) => `${s.method} ${s.path}`)).toEqual(["POST /api/token", `GET ${probe("v13.2")}`, `GET ${probe("v13.1")}`, `POST /api/v13.1/Plans/${PLAN}/Failover`]);
     expect(JSON.parse(seen[3]!.body)).toEqual({ executeChainedPlans: false, restorePointDate: null });
   });
@@ -295,7 +312,7 @@ describe("API detection (no veeam:apiVersion)", () => {
     expectRequest("GET", probe("v13.1"), 400, { error: { code: "UnsupportedApiVersion" } });
     expectRequest("GET", probe("v13"), 404);
     expectRequest("GET", probe("v7.21"), 200, PLANS_PAGE);
-    const conn = await connection.veeamConnection();
+    const conn = await connect();
     expect(conn).toMatchObject({ generation: "vro", apiVersion: "v7.21" });
     expect(seen).toHaveLength(5);
   });
@@ -304,8 +321,8 @@ describe("API detection (no veeam:apiVersion)", () => {
     expectRequest("POST", "/api/token", 200, TOKEN_1);
     expectRequest("GET", probe("v13.2"), 404);
     expectRequest("GET", probe("v13.1"), 200, PLANS_PAGE);
-    const first = await Promise.all([connection.veeamConnection(), connection.veeamConnection()]);
-    const again = await connection.veeamConnection();
+    const first = await Promise.all([connect(), connect()]);
+    const again = await connect();
     expect([...first, again].map((conn) => conn.apiVersion)).toEqual(["v13.1", "v13.1", "v13.1"]);
     expect(seen).toHaveLength(3);
   });
@@ -313,7 +330,7 @@ describe("API detection (no veeam:apiVersion)", () => {
   test("a server that answers /api/token but none of the probed versions is a ConfigurationError naming veeam:apiVersion", async () => {
     expectRequest("POST", "/api/token", 200, TOKEN_1);
     for (const version of ["v13.2", "v13.1", "v13", "v7.21"]) expectRequest("GET", probe(version), 404);
-    const error = await connection.veeamConnection().catch((e: unknown) => e);
+    const error = await connect().catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ConfigurationError);
     expect((error as ConfigurationError).setting).toBe("veeam:apiVersion");
     expect((error as Error).message).toMatch(/v7\.2\b/);
@@ -322,19 +339,19 @@ describe("API detection (no veeam:apiVersion)", () => {
   test("a probe that fails for another reason is not taken for 'not offered', and the detection is tried again later", async () => {
     expectRequest("POST", "/api/token", 200, TOKEN_1);
     expectRequest("GET", probe("v13.2"), 403, { message: "Forbidden" });
-    await expect(connection.veeamConnection()).rejects.toBeInstanceOf(AuthenticationError);
+    await expect(connect()).rejects.toBeInstanceOf(AuthenticationError);
     expectRequest("GET", probe("v13.2"), 200, PLANS_PAGE);
     expectRequest("POST", "/api/token", 200, TOKEN_2);
-    expect((await connection.veeamConnection()).apiVersion).toBe("v13.2");
+    expect((await connect()).apiVersion).toBe("v13.2");
   });
 
   test("a server without /api/token but with /v2/Token is VAO v2", async () => {
     expectRequest("POST", "/api/token", 404);
     expectRequest("POST", "/v2/Token", 200, TOKEN_1);
     expectRequest("GET", `/v2/FailoverPlans/${PLAN}`, 200, { id: PLAN, name: "Tier1-Apps", planState: "Verified", planInUse: false });
-    const conn = await connection.veeamConnection();
+    const conn = await connect();
     expect(conn).toMatchObject({ generation: "v2", apiVersion: "v2" });
-    await plans.readPlanStatus(conn, PLAN);
+    await plans.readPlanStatus(conn, PLAN, soon());
     // the grant made during detection is the session's token: no second grant
     expect(seen.map((s) => `${s.method} ${s.path}`)).toEqual(["POST /api/token", "POST /v2/Token", `GET /v2/FailoverPlans/${PLAN}`]);
   });
@@ -342,7 +359,7 @@ describe("API detection (no veeam:apiVersion)", () => {
   test("a server with neither token endpoint is a ConfigurationError naming veeam:apiVersion", async () => {
     expectRequest("POST", "/api/token", 404);
     expectRequest("POST", "/v2/Token", 404);
-    const error = await connection.veeamConnection().catch((e: unknown) => e);
+    const error = await connect().catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ConfigurationError);
     expect((error as ConfigurationError).setting).toBe("veeam:apiVersion");
     expect((error as Error).message).toMatch(/VEEAM_API_VERSION/);
@@ -352,13 +369,13 @@ describe("API detection (no veeam:apiVersion)", () => {
 describe("veeam:apiVersion", () => {
   test.each(["v2", "v7.2", "v7.21", "v13", "v13.1", "v13.2"])("%s is used as given, without detection", async (version) => {
     configure(version);
-    expect(await connection.veeamConnection()).toMatchObject({ apiVersion: version, generation: version === "v2" ? "v2" : "vro" });
+    expect(await connect()).toMatchObject({ apiVersion: version, generation: version === "v2" ? "v2" : "vro" });
     expect(seen).toHaveLength(0);
   });
 
   test.each(["v13.3", "v1", "v7", "v14"])("%s is refused before any request, naming the supported versions", async (version) => {
     configure(version);
-    const error = await connection.veeamConnection().catch((e: unknown) => e);
+    const error = await connect().catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ConfigurationError);
     expect((error as ConfigurationError).setting).toBe("veeam:apiVersion");
     expect((error as Error).message).toContain("v2, v7.2, v7.21, v13, v13.1, v13.2");
@@ -369,7 +386,7 @@ describe("veeam:apiVersion", () => {
   test("an account that must answer an MFA challenge is an AuthenticationError saying so", async () => {
     configure("v13");
     expectRequest("POST", "/api/token", 200, { mfa_token: "challenge-token" });
-    const error = await connection.veeamConnection().then((conn) => token.accessToken(conn)).catch((e: unknown) => e);
+    const error = await connect().then((conn) => token.accessToken(conn, soon())).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(AuthenticationError);
     expect((error as Error).message).toMatch(/multi-factor/);
     expect((error as Error).message).not.toContain("challenge-token");
