@@ -116,9 +116,9 @@ export function parseBody<S extends z.ZodType>(schema: S, response: HttpResponse
   const parsed = schema.safeParse(camelCaseKeys(json));
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    const member = issue && issue.path.length > 0 ? issue.path.map(String).join(".") : "the body";
+    const where = issue && issue.path.length > 0 ? ` at ${issue.path.map(String).join(".")}` : "";
     throw new ServerError(
-      `${request.operation}${request.object ? ` on ${request.object}` : ""} answered with an unexpected ${member}: ${orchestratorText(issue?.message ?? "invalid", 200)}.`,
+      `${request.operation}${request.object ? ` on ${request.object}` : ""} answered with an unexpected body${where}: ${orchestratorText(issue?.message ?? "invalid", 200)}.`,
       response.status,
       context,
     );

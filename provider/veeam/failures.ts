@@ -14,7 +14,7 @@ import {
 import { errorForStatus } from "../http/status";
 import type { HttpResponse } from "../http/transport";
 import type { VeeamConnection } from "./connectionTypes";
-import { orchestratorText } from "./orchestratorText";
+import { redactedText } from "./orchestratorText";
 
 /**
  * Failed Orchestrator calls as errors. The status mapping is the shared one (http/status.ts); this module only adds
@@ -30,7 +30,8 @@ export interface FailedCall {
 /** The error for a non-2xx answer: the shared mapping, with Veeam's advice where there is some. */
 export function statusError(conn: VeeamConnection, response: Pick<HttpResponse, "status" | "text" | "retryAfterMs">, call: FailedCall): VmAvailabilityError {
   const shared = errorForStatus(
-    { status: response.status, text: orchestratorText(response.text), retryAfterMs: response.retryAfterMs },
+    // errorForStatus cleans and cuts the text itself.
+    { status: response.status, text: redactedText(response.text), retryAfterMs: response.retryAfterMs },
     { operation: call.operation, object: call.object },
   );
   const advice = adviceFor(conn, response.status);

@@ -5,11 +5,12 @@
  * `/v2/Token` and `/api/token` (unversioned) take a password grant; Run/Failover/Undo are POSTs answered 200 without a
  * body; RuntimeDetails is a GET; the version is a path segment and a server lists no versions, so detection probes.
  */
+import * as util from "node:util";
 import { MockAgent } from "undici";
 import { setDispatcherOverride } from "../../provider/http/transport";
 import { forget } from "../../provider/runtime";
 import { recordStackConfig } from "../../provider/config";
-import { AuthenticationError, ConfigurationError, ValidationError } from "../../provider/errors";
+import { AuthenticationError, ConfigurationError, ConflictError, ServerError, ValidationError, VmAvailabilityError } from "../../provider/errors";
 import * as connection from "../../provider/veeam/connection";
 import * as plans from "../../provider/veeam/plans";
 import * as token from "../../provider/veeam/token";
@@ -61,6 +62,17 @@ function soon(): { deadline: number } {
 
 function connect(): Promise<connection.VeeamConnection> {
   return connection.veeamConnection("veeam", deadlineAfter(30));
+}
+
+/** Intercepts one request and answers with `text` exactly as given (not JSON-encoded). */
+function expectRaw(method: string, path: string, status: number, text: string): void {
+  agent
+    .get(ORIGIN)
+    .intercept({ method, path })
+    .reply((opts) => {
+      seen.push({ method: opts.method, path: opts.path, headers: headersOf(opts.headers), body: opts.body == null ? "" : String(opts.body) });
+      return { statusCode: status, data: text, responseOptions: { headers: { "content-type": "application/json" } } };
+    });
 }
 
 function configure(apiVersion?: string): void {
@@ -171,13 +183,19 @@ describe.each(["v7.21", "v13", "v13.1", "v13.2"])("VRO %s", (version) => {
   });
 
   test("a refused refresh token falls back to the password grant", async () => {
-    expectRequest("POST", "/api/token", 200, { ...TOKEN_1, expires_in: 1 });
+    expectRequest("POST", "/api/token", 200, { ...TOKEN_1, expires_in: 60 });
     expectRequest("POST", "/api/token", 400, { error: "invalid_grant" });
     expectRequest("POST", "/api/token", 200, TOKEN_2);
     const conn = await connect();
     expect(await token.accessToken(conn, soon())).toBe("access-token-one");
-    await new Promise((resolve) => setTimeout(resolve, 1100));
-    expect(await token.accessToken(conn, soon())).toBe("access-token-two");
+    // The clock moves past the token's lifetime instead of the test waiting for it.
+    const realNow = Date.now.bind(Date);
+    const clock = jest.spyOn(Date, "now").mockImplementation(() => realNow() + 61_000);
+    try {
+      expect(await token.accessToken(conn, soon())).toBe("access-token-two");
+    } finally {
+      clock.mockRestore();
+    }
     expect(seen.map((s) => new URLSearchParams(s.body).get("grant_type"))).toEqual(["password", "refresh_token", "password"]);
   });
 
@@ -390,5 +408,209 @@ describe("veeam:apiVersion", () => {
     expect(error).toBeInstanceOf(AuthenticationError);
     expect((error as Error).message).toMatch(/multi-factor/);
     expect((error as Error).message).not.toContain("challenge-token");
+  });
+});
+
+describe("answers a client must not trust (VRO v13)", () => {
+  const VERSION = "v13";
+  const planPath = `/api/${VERSION}/Plans/${PLAN}`;
+  const runtimePath = `/api/${VERSION}/RuntimeDetails/Plans/${PLAN}`;
+  const ESC = "\u001b";
+
+  beforeEach(() => configure(VERSION));
+
+  async function failure(promise: Promise<unknown>): Promise<VmAvailabilityError> {
+    const error = await promise.then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    // never a RangeError or TypeError from deep in the client: one of this package's errors
+    expect(error).toBeInstanceOf(VmAvailabilityError);
+    return error as VmAvailabilityError;
+  }
+
+  function everythingShown(error: unknown): string {
+    return `${JSON.stringify(error)}\n${util.inspect(error, { depth: 10 })}\n${String(error)}`;
+  }
+
+  describe("server text is cleaned and cut before it reaches an error", () => {
+    test("an error body with escape sequences and a megabyte of text", async () => {
+      expectRequest("POST", "/api/token", 200, TOKEN_1);
+      expectRaw("GET", planPath, 500, `${ESC}[31mboom${ESC}[0m ${ESC}]0;owned\u0007 ${"x".repeat(1_000_000)}`);
+      const error = await failure(plans.readPlanStatus(await connect(), PLAN, soon()));
+      expect(error).toBeInstanceOf(ServerError);
+      expect(error.message).toContain("boom");
+      expect(error.message).not.toContain(ESC);
+      expect(error.message.length).toBeLessThan(1_500);
+      expect(error.message).toMatch(/boom x+… \(cut: 9995\d\d more characters\)/);
+      expect(error.fault?.message?.length ?? 0).toBeLessThan(1_000);
+      expect(error.fault?.message).not.toContain(ESC);
+    });
+
+    test("a plan whose name, state and result carry escapes and control characters", async () => {
+      expectRequest("POST", "/api/token", 200, TOKEN_1);
+      expectRequest("GET", planPath, 200, { id: PLAN, name: `Tier1${ESC}[2J${ESC}[H`, enabled: true, state: "Editing", stateName: `Editing${ESC}]0;x\u0007\r\nFAKE LOG LINE` });
+      expectRequest("GET", runtimePath, 200, { state: "Editing", stateName: `Editing\u0000\u0008`, resultName: `${"r".repeat(5_000)}`, isRunningState: false, isStableState: false });
+      const status = await plans.readPlanStatus(await connect(), PLAN, soon());
+      for (const text of [status.name ?? "", status.state, status.details]) {
+        expect(text).not.toMatch(/[\u0000-\u001f\u007f]/);
+        expect(text.length).toBeLessThan(600);
+      }
+      expect(status).toMatchObject({ name: "Tier1", phase: "busy" });
+    });
+
+    test("a Failover refusal's text", async () => {
+      expectRequest("POST", "/api/token", 200, TOKEN_1);
+      expectRaw("POST", `${planPath}/Failover`, 409, `{"message":"Plan is busy${ESC}[5m\\u001b[31m"}`);
+      const error = await failure(plans.startFailover(await connect(), PLAN, { ...soon(), executeChainedPlans: false }));
+      expect(error).toBeInstanceOf(ConflictError);
+      expect(error.message).toContain("Plan is busy");
+      expect(error.message).not.toContain(ESC);
+    });
+  });
+
+  describe("echoed credentials are redacted from the whole error", () => {
+    const SPACED = 'pa  ss\tword "quoted"&x=1';
+
+    test("a token endpoint that echoes the password (as sent, form-encoded, JSON-escaped)", async () => {
+      forget("veeam.");
+      recordStackConfig({ "veeam:server": ORIGIN, "veeam:username": USER, "veeam:password": SPACED, "veeam:apiVersion": VERSION });
+      const formEncoded = new URLSearchParams({ password: SPACED }).toString().slice("password=".length);
+      expectRequest("POST", "/api/token", 400, {
+        error: "invalid_grant",
+        error_description: `bad password ${SPACED}; request was grant_type=password&password=${formEncoded}; json ${JSON.stringify({ password: SPACED })}`,
+      });
+      const error = await failure(plans.readPlanStatus(await connect(), PLAN, soon()));
+      expect(error).toBeInstanceOf(AuthenticationError);
+      const shown = everythingShown(error);
+      for (const form of [SPACED, formEncoded, JSON.stringify(SPACED).slice(1, -1), "pa ss"]) expect(shown).not.toContain(form);
+      expect(shown).toContain("[redacted]");
+    });
+
+    test("an API error that echoes the bearer token and the password", async () => {
+      expectRequest("POST", "/api/token", 200, TOKEN_1);
+      expectRaw("GET", planPath, 500, JSON.stringify({ message: `token access-token-one for ${USER} with password ${PASSWORD} is not valid here`, refresh: "refresh-token-one" }));
+      const error = await failure(plans.readPlanStatus(await connect(), PLAN, soon()));
+      const shown = everythingShown(error);
+      for (const secret of ["access-token-one", "refresh-token-one", PASSWORD]) expect(shown).not.toContain(secret);
+    });
+
+    test("a lost Failover answer whose read-back fails keeps the original failure, still redacted", async () => {
+      expectRequest("POST", "/api/token", 200, TOKEN_1);
+      agent.get(ORIGIN).intercept({ method: "POST", path: `${planPath}/Failover` }).replyWithError(Object.assign(new Error("socket hang up"), { code: "ECONNRESET" }));
+      expectRaw("GET", planPath, 400, `nope, access-token-one`);
+      const error = await failure(plans.startFailover(await connect(), PLAN, { ...soon(), executeChainedPlans: false }));
+      expect(error.message).toMatch(/Whether it started is unknown/);
+      expect(everythingShown(error)).not.toContain("access-token-one");
+    });
+  });
+
+  describe("tokens the server issues are checked before use", () => {
+    test.each([
+      ["a line break (header injection)", "abc\r\nX-Injected: 1", /access_token that contains a line break/],
+      ["a space", "abc def", /access_token that contains white space/],
+      ["a control character", "abc\u0007def", /access_token that contains a control character/],
+      ["nothing", "", /access_token that is empty/],
+      ["absurd length", "a".repeat(100_000), /access_token that is 100000 characters long/],
+      ["non-ASCII", "t\u00f6ken", /access_token that contains a character that is not printable ASCII/],
+    ])("an access token with %s is an AuthenticationError saying so, never sent and not retried", async (_label, bad, reason) => {
+      expectRequest("POST", "/api/token", 200, { ...TOKEN_1, access_token: bad });
+      const error = await failure(plans.readPlanStatus(await connect(), PLAN, soon()));
+      expect(error).toBeInstanceOf(AuthenticationError);
+      expect(error.message).toMatch(reason);
+      expect(seen.map((s) => `${s.method} ${s.path}`)).toEqual(["POST /api/token"]);
+    });
+
+    test("a refresh token with a line break is refused the same way", async () => {
+      expectRequest("POST", "/api/token", 200, { ...TOKEN_1, refresh_token: "ok\nX-Injected: 1" });
+      const error = await failure(token.accessToken(await connect(), soon()));
+      expect(error).toBeInstanceOf(AuthenticationError);
+      expect(error.message).toMatch(/refresh_token that contains a line break/);
+    });
+
+    test("a token answer that is not an object, or a token that is not a string, names what is wrong", async () => {
+      expectRaw("POST", "/api/token", 200, "null");
+      expect((await failure(token.accessToken(await connect(), soon()))).message).toMatch(/without a usable access_token/);
+      forget("veeam.");
+      expectRequest("POST", "/api/token", 200, { access_token: { nested: { deeper: true } } });
+      expect((await failure(token.accessToken(await connect(), soon()))).message).toMatch(/without a usable access_token: .*expected string/);
+      forget("veeam.");
+      expectRaw("POST", "/api/token", 400, "null");
+      expect(await failure(token.accessToken(await connect(), soon()))).toBeInstanceOf(AuthenticationError);
+    });
+  });
+
+  describe("deep or malformed values give an error naming the member", () => {
+    const deep = (levels: number): string => `${'{"a":'.repeat(levels)}1${"}".repeat(levels)}`;
+
+    test.each([
+      ["a state nested 100000 levels deep", `{"state": ${deep(100_000)}, "isRunningState": false, "isStableState": true}`, /at state: .*expected string/],
+      ["a running flag that is text", `{"state": "Failover", "isRunningState": "yes", "isStableState": true}`, /at isRunningState: .*expected boolean/],
+      ["a progress that is text", `{"state": "Failover", "totalProgress": "50%"}`, /at totalProgress: .*expected number/],
+      ["a result that is a list", `{"state": "Failover", "currentRunResult": [1, 2]}`, /at currentRunResult/],
+      ["null", "null", /unexpected body: .*expected object/],
+      ["a list", "[]", /unexpected body: .*expected object/],
+      ["not JSON", "<html>", /not JSON: <html>/],
+    ])("runtime details with %s", async (_label, text, reason) => {
+      expectRequest("POST", "/api/token", 200, TOKEN_1);
+      expectRequest("GET", planPath, 200, { id: PLAN, name: "Tier1-Apps", enabled: true, state: "Failover" });
+      expectRaw("GET", runtimePath, 200, text);
+      const error = await failure(plans.readPlanStatus(await connect(), PLAN, soon()));
+      expect(error).toBeInstanceOf(ServerError);
+      expect(error.message).toMatch(/GET RuntimeDetails\/Plans/);
+      expect(error.message).toMatch(reason);
+    });
+
+    test("a deep plan state while waiting ends the wait with that error, not a retry until the deadline", async () => {
+      expectRequest("POST", "/api/token", 200, TOKEN_1);
+      expectRaw("GET", runtimePath, 200, `{"state": ${deep(50_000)}}`);
+      const before = { planId: PLAN, name: "Tier1-Apps", enabled: true, phase: "failingOver", state: "Failover", details: "", running: true, stable: false, generation: "vro" } as const;
+      const error = await failure(plans.waitUntilStable(await connect(), PLAN, { operation: "failover", deadline: deadlineAfter(30), before, maxDelayMs: 50 }));
+      expect(error.message).toMatch(/at state/);
+    });
+  });
+});
+
+describe("a lost answer to a call that starts work", () => {
+  const VERSION = "v13.1";
+  const failoverPath = `/api/${VERSION}/Plans/${PLAN}/Failover`;
+  const READY = { id: PLAN, name: "Tier1-Apps", enabled: true, state: "Verified", stateName: "Verified" };
+  const READY_RUNTIME = { state: "Verified", stateName: "Verified", isRunningState: false, isStableState: true };
+
+  beforeEach(() => configure(VERSION));
+
+  test("read back as not started: the Failover is sent again, once", async () => {
+    expectRequest("POST", "/api/token", 200, TOKEN_1);
+    agent.get(ORIGIN).intercept({ method: "POST", path: failoverPath }).replyWithError(Object.assign(new Error("socket hang up"), { code: "ECONNRESET" }));
+    expectRequest("GET", `/api/${VERSION}/Plans/${PLAN}`, 200, READY);
+    expectRequest("GET", `/api/${VERSION}/RuntimeDetails/Plans/${PLAN}`, 200, READY_RUNTIME);
+    expectRequest("POST", failoverPath, 200);
+    await plans.startFailover(await connect(), PLAN, { ...soon(), executeChainedPlans: false });
+    expect(seen.map((s) => `${s.method} ${s.path}`)).toEqual(["POST /api/token", `GET /api/${VERSION}/Plans/${PLAN}`, `GET /api/${VERSION}/RuntimeDetails/Plans/${PLAN}`, `POST ${failoverPath}`]);
+  });
+
+  test("an HTTP 500 leaves open whether the run started: read back as failing over, it is not sent again", async () => {
+    expectRequest("POST", "/api/token", 200, TOKEN_1);
+    expectRequest("POST", failoverPath, 500, { message: "Internal error" });
+    expectRequest("GET", `/api/${VERSION}/Plans/${PLAN}`, 200, { ...READY, state: "Failover", stateName: "Failover" });
+    expectRequest("GET", `/api/${VERSION}/RuntimeDetails/Plans/${PLAN}`, 200, { state: "Failover", isRunningState: true, isStableState: false, totalProgress: 5 });
+    await plans.startFailover(await connect(), PLAN, { ...soon(), executeChainedPlans: false });
+    expect(seen.filter((s) => s.path === failoverPath)).toHaveLength(1);
+  });
+
+  test("a 503 is a refusal: the Failover is sent again without reading back", async () => {
+    expectRequest("POST", "/api/token", 200, TOKEN_1);
+    expectRequest("POST", failoverPath, 503, { message: "Service Unavailable" });
+    expectRequest("POST", failoverPath, 200);
+    await plans.startFailover(await connect(), PLAN, { ...soon(), executeChainedPlans: false });
+    expect(seen.map((s) => `${s.method} ${s.path}`)).toEqual(["POST /api/token", `POST ${failoverPath}`, `POST ${failoverPath}`]);
+  });
+
+  test("a 403 names the role the account of the namespace needs", async () => {
+    expectRequest("POST", "/api/token", 200, TOKEN_1);
+    expectRequest("POST", failoverPath, 403, { message: "Forbidden" });
+    const error = await plans.startFailover(await connect(), PLAN, { ...soon(), executeChainedPlans: false }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(AuthenticationError);
+    expect((error as Error).message).toMatch(/veeam:username "VRO\\svc-pulumi" needs the Orchestrator Administrator, Plan Author or Plan Operator role/);
   });
 });
