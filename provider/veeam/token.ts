@@ -165,7 +165,7 @@ function parseToken(response: HttpResponse, conn: VeeamConnection, operation: st
     const username = config.sourceOf("veeam", "username", conn.namespace).configKey;
     if (veeamSchemas().mfaChallenge.safeParse(body).success) {
       throw new AuthenticationError(
-        `${conn.endpoint.origin} asks ${username} "${conn.username}" for a multi-factor passcode (mfa_token): unattended runs cannot answer it. Use an Orchestrator account without MFA for Pulumi.`,
+        `${conn.endpoint.origin} asks ${username} "${conn.username}" for a multi-factor passcode (mfa_token): unattended runs cannot answer it. Use an Orchestrator account without MFA for unattended runs.`,
         { operation, object, fault: { type: "MfaRequired" } },
       );
     }
