@@ -132,7 +132,7 @@ export function statusFromV2(planId: string, plan: V2Plan): PlanStatus {
   const enabled = typeof plan.enabled === "boolean" ? plan.enabled : words(plan.planState) !== "disabled";
   return {
     planId,
-    name: plan.name ? shown(plan.name) : undefined,
+    name: shown(plan.name) || undefined,
     enabled,
     phase,
     state: shown(plan.planState),
@@ -161,10 +161,9 @@ export function statusFromVro(planId: string, plan: VroPlan | undefined, runtime
   const enabledFlag = plan?.enabled ?? plan?.isEnabled;
   const enabled = typeof enabledFlag === "boolean" ? enabledFlag : previous ? previous.enabled : words(stateCode) !== "disabled";
   const explicit = runResultOf(runtime?.currentRunResult);
-  const name = plan?.name ?? runtime?.name;
   return {
     planId,
-    name: name ? shown(name) : previous?.name,
+    name: shown(plan?.name ?? runtime?.name) || previous?.name,
     enabled,
     phase: !stable && !running && phase !== "halted" ? "busy" : phase,
     state: shown(stateName),

@@ -136,6 +136,10 @@ describe("API versions", () => {
     expect(() => validateApiVersion("v1")).toThrow(/Availability Orchestrator 1\.0/);
   });
 
+  test("the error names the setting of the namespace it came from", () => {
+    expect(() => validateApiVersion("v9", "veeam-dr")).toThrow(/^veeam-dr:apiVersion \(VEEAM_DR_API_VERSION\): v9 is not a version/);
+  });
+
   test("detection probes Recovery Orchestrator versions newest first, all of them supported", () => {
     const probed = probedVroVersions();
     expect(probed).toEqual(["v13.2", "v13.1", "v13", "v7.21"]);
