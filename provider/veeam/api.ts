@@ -56,7 +56,8 @@ export async function startWork(conn: VeeamConnection, request: ApiRequest, reco
         try {
           found = await reconcile();
         } catch (readError) {
-          throw restated(lost, `${lost.message} Whether it started is unknown: the state could not be read back (${errorMessage(readError)}).`);
+          const what = request.object ?? "the object";
+          throw restated(lost, `${lost.message} Whether ${request.operation} took effect is unknown: the state of ${what} could not be read back (${errorMessage(readError)}).`);
         }
         if (found.started) return;
         throw restated(lost, `${lost.message} It did not start (${found.seen}).`, { delivery: "refused" });

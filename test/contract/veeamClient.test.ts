@@ -500,7 +500,7 @@ describe("answers a client must not trust (VRO v13)", () => {
       agent.get(ORIGIN).intercept({ method: "POST", path: `${planPath}/Failover` }).replyWithError(Object.assign(new Error("socket hang up"), { code: "ECONNRESET" }));
       expectRaw("GET", planPath, 400, `nope, access-token-one`);
       const error = await failure(plans.startFailover(await connect(), PLAN, { ...soon(), executeChainedPlans: false }));
-      expect(error.message).toMatch(/Whether it started is unknown/);
+      expect(error.message).toMatch(/Whether POST Plans\/Failover took effect is unknown: the state of VeeamPlan:\S+ could not be read back/);
       expect(everythingShown(error)).not.toContain("access-token-one");
     });
   });

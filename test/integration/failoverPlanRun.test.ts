@@ -539,15 +539,20 @@ describe("endpoints that accept requests and do not answer", () => {
     expect(sim.world.plan(plan.id)?.launches).toHaveLength(0);
   });
 
-  test("a Failover whose answer never comes back is sent once, and the create ends at its deadline naming the call", async () => {
+  test("a Failover whose answer never comes back is sent once, and the create ends by its deadline", async () => {
     front = await startFront((method, path) => (method === "POST" && path.endsWith("/Failover") ? "actThenHang" : "pass"));
     configure("v13.2", front.url);
     const plan = sim.world.addPlan({ name: "DR-front-lost-answer", runDurationMs: ENDLESS_MS });
     const error = await captureFailure(crud.create(await checked({ planId: plan.id, timeoutSeconds: 2 })));
-    expect(error).toBeInstanceOf(TimeoutError);
-    expect((error as Error).message).toContain(`did not answer POST Plans/Failover on VeeamPlan:${plan.id}`);
-    expect((error as Error).message).toMatch(/Whether it started is unknown/);
     expect(sim.world.plan(plan.id)?.launches).toHaveLength(1);
+    // Two honest endings, depending on whether time was left to read the plan back after the lost answer: the run is
+    // recorded (the read-back found it failing over), or the error says the outcome is unknown and names the call.
+    if (error instanceof PartialFailureError) {
+      expect(error.message).toMatch(/started but did not finish within 2 s/);
+      expect(error.properties).toMatchObject({ planId: plan.id, result: "error" });
+    } else {
+      expect((error as Error).message).toContain(`Whether POST Plans/Failover took effect is unknown: the state of VeeamPlan:${plan.id} could not be read back`);
+    }
     sim.world.finishOperation(plan.id);
   });
 });
