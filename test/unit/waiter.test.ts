@@ -29,6 +29,23 @@ describe("waitFor", () => {
     expect((error as Error).message).toContain("vm-1 to be poweredOff; last state: poweredOn.");
   });
 
+  it("keeps the last state seen when the looks after it get no answer, and says what became of them", async () => {
+    let looks = 0;
+    const error = await waitFor({
+      what: "vm-1 to be poweredOff",
+      operation: "wait",
+      deadline: Date.now() + 60,
+      initialDelayMs: 5,
+      observe: async () => {
+        looks += 1;
+        if (looks === 1) return { done: false, state: "poweredOn" };
+        throw new ServerError("vCenter did not answer RetrievePropertiesEx", 504, { operation: "RetrievePropertiesEx", transient: true });
+      },
+    }).catch((e: unknown) => e);
+    expect((error as TimeoutError).lastState).toBe("poweredOn");
+    expect((error as Error).message).toContain("last state: poweredOn; since then unreachable (vCenter did not answer RetrievePropertiesEx).");
+  });
+
   it("tolerates transient failures of a look and fails at once on a permanent one", async () => {
     let looks = 0;
     await expect(

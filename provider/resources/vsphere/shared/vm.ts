@@ -1,8 +1,7 @@
 import * as errors from "../../../errors";
 import type * as connections from "../../../vsphere/connection";
-import { isFault } from "../../../vsphere/faults";
+import { describeVendorValue, isFault } from "../../../vsphere/faults";
 import { readProperties } from "../../../vsphere/properties";
-import { describeValue } from "../../common/fields";
 
 /** VirtualMachinePowerState_enum. */
 export type PowerState = "poweredOn" | "poweredOff" | "suspended";
@@ -73,10 +72,12 @@ export async function readVmFacts(connection: connections.VsphereConnection, vmI
   }
   const powerState = values["runtime.powerState"];
   if (powerState !== "poweredOn" && powerState !== "poweredOff" && powerState !== "suspended") {
-    throw new errors.ServerError(`VirtualMachine:${vmId} reported an unknown power state ${describeValue(powerState)}.`, 200, {
-      operation,
-      object: `VirtualMachine:${vmId}`,
-    });
+    // Described, never serialized: the server may have put anything there (a value nested without end, escape sequences).
+    throw new errors.ServerError(
+      `vCenter answered runtime.powerState of VirtualMachine:${vmId} with ${describeVendorValue(powerState)}; expected "poweredOn", "poweredOff" or "suspended".`,
+      200,
+      { operation, object: `VirtualMachine:${vmId}` },
+    );
   }
   const ftState = values["runtime.faultToleranceState"];
   const tools = values["guest.toolsRunningStatus"];
@@ -114,9 +115,18 @@ async function readTopLevel(connection: connections.VsphereConnection, vmId: str
   return values;
 }
 
+/**
+ * For a vmId vCenter does not know that is not shaped like a VM's managed object id (`vm-` and a number): a sentence
+ * saying that vmId takes the id, not the VM's name. Empty for an id-shaped value.
+ */
+export function notAnIdHint(vmId: string): string {
+  if (/^vm-\d+$/.test(vmId)) return "";
+  return ` "${vmId}" looks like a VM name: vmId takes the VM's managed object id ("vm-" and a number, e.g. "vm-42", as in the vSphere Client's URL), not its name.`;
+}
+
 /** The error for a VM that vCenter does not know, naming the `vmId` input. */
 export function vmNotFound(vmId: string, operation: string, cause?: unknown): errors.NotFoundError {
-  return new errors.NotFoundError(`vmId: VirtualMachine ${vmId} does not exist in vCenter (or this user cannot see it).`, {
+  return new errors.NotFoundError(`vmId: VirtualMachine ${vmId} does not exist in vCenter (or this user cannot see it).${notAnIdHint(vmId)}`, {
     operation,
     object: `VirtualMachine:${vmId}`,
     cause,
