@@ -3,9 +3,9 @@ import { ServerError, errorMessage, type VmAvailabilityError } from "../errors";
 import { outcomeUnknown } from "../http/failure";
 import { withRetry } from "../http/retry";
 import { send, type HttpRequest, type HttpResponse } from "../http/transport";
+import { vendorExcerpt } from "../http/vendorText";
 import type { CallOptions, VeeamConnection } from "./connectionTypes";
 import { restated, statusError } from "./failures";
-import { orchestratorText } from "./orchestratorText";
 import { camelCaseKeys } from "./schemas";
 import * as token from "./token";
 
@@ -112,14 +112,14 @@ export function parseBody<S extends z.ZodType>(schema: S, response: HttpResponse
   try {
     json = JSON.parse(response.text);
   } catch {
-    throw new ServerError(`${request.operation} answered HTTP ${response.status} with a body that is not JSON: ${orchestratorText(response.text, 200)}`, response.status, context);
+    throw new ServerError(`${request.operation} answered HTTP ${response.status} with a body that is not JSON: ${vendorExcerpt(response.text, 200)}`, response.status, context);
   }
   const parsed = schema.safeParse(camelCaseKeys(json));
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     const where = issue && issue.path.length > 0 ? ` at ${issue.path.map(String).join(".")}` : "";
     throw new ServerError(
-      `${request.operation}${request.object ? ` on ${request.object}` : ""} answered with an unexpected body${where}: ${orchestratorText(issue?.message ?? "invalid", 200)}.`,
+      `${request.operation}${request.object ? ` on ${request.object}` : ""} answered with an unexpected body${where}: ${vendorExcerpt(issue?.message ?? "invalid", 200)}.`,
       response.status,
       context,
     );

@@ -14,12 +14,11 @@ import {
 import { errorForStatus } from "../http/status";
 import type { HttpResponse } from "../http/transport";
 import type { VeeamConnection } from "./connectionTypes";
-import { redactedText } from "./orchestratorText";
 
 /**
  * Failed Orchestrator calls as errors. The status mapping is the shared one (http/status.ts); this module only adds
- * what Veeam users need to read on top of it (which setting or role to check) and keeps the server's text redacted and
- * bounded. The Orchestrator's error body is not documented: it is kept as opaque text.
+ * what Veeam users need to read on top of it (which setting or role to check). The Orchestrator's error body is not
+ * documented: it is kept as opaque text (redacted, cleaned and cut by the shared mapping).
  */
 
 export interface FailedCall {
@@ -29,11 +28,7 @@ export interface FailedCall {
 
 /** The error for a non-2xx answer: the shared mapping, with Veeam's advice where there is some. */
 export function statusError(conn: VeeamConnection, response: Pick<HttpResponse, "status" | "text" | "retryAfterMs">, call: FailedCall): VmAvailabilityError {
-  const shared = errorForStatus(
-    // errorForStatus cleans and cuts the text itself.
-    { status: response.status, text: redactedText(response.text), retryAfterMs: response.retryAfterMs },
-    { operation: call.operation, object: call.object },
-  );
+  const shared = errorForStatus(response, { operation: call.operation, object: call.object });
   const advice = adviceFor(conn, response.status);
   return advice === undefined ? shared : restated(shared, `${withoutFinalStop(shared.message)}. ${advice}`);
 }

@@ -1,5 +1,5 @@
 import type { ApiGeneration } from "./connectionTypes";
-import { orchestratorText } from "./orchestratorText";
+import { vendorExcerpt } from "../http/vendorText";
 import type { V2Plan, VroPlan, VroRuntime } from "./schemas";
 
 /**
@@ -57,9 +57,9 @@ export interface PlanStatus {
 /** Longest plan name, state or result text kept (they reach outputs and messages). */
 const PLAN_TEXT_LIMIT = 500;
 
-/** A plan's name, state or result text as the server sent it, made safe to show (see orchestratorText). */
+/** A plan's name, state or result text as the server sent it, made safe to show: redacted, cleaned, cut. */
 function shown(text: string | null | undefined): string {
-  return text ? orchestratorText(text, PLAN_TEXT_LIMIT) : "";
+  return text ? vendorExcerpt(text, PLAN_TEXT_LIMIT) : "";
 }
 
 function words(text: string | null | undefined): string {

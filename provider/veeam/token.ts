@@ -1,13 +1,14 @@
 import * as config from "../config";
 import { AuthenticationError, ConfigurationError, ServerError, type VmAvailabilityError } from "../errors";
 import { statusFailure } from "../http/failure";
+import { issuedCredentialProblem } from "../http/issuedCredential";
 import { withRetry } from "../http/retry";
 import { send, type HttpRequest, type HttpResponse } from "../http/transport";
+import { vendorExcerpt } from "../http/vendorText";
 import { registerSecret } from "../redact";
 import { memo } from "../runtime";
 import type { ApiGeneration, CallOptions, VeeamConnection } from "./connectionTypes";
 import { statusError } from "./failures";
-import { orchestratorText } from "./orchestratorText";
 import { camelCaseKeys, veeamSchemas, type TokenResponse } from "./schemas";
 
 /**
@@ -38,9 +39,6 @@ interface Session {
 
 /** Lifetime assumed when the server does not say (VRO's default access token lifetime is 15 min). */
 const DEFAULT_LIFETIME_SECONDS = 900;
-
-/** Longest token accepted. VRO's JWTs are one to two thousand characters; anything near this bound is not a token. */
-export const MAX_TOKEN_LENGTH = 16_384;
 
 const ACQUIRE = "acquire Veeam token";
 const REFRESH = "refresh Veeam token";
@@ -171,7 +169,7 @@ function parseToken(response: HttpResponse, conn: VeeamConnection, operation: st
     }
     const member = parsed.error.issues[0]?.path.map(String).join(".") || "access_token";
     throw new ServerError(
-      `The token endpoint ${tokenPath(conn.generation)} of ${conn.endpoint.origin} answered 200 without a usable ${member}: ${orchestratorText(parsed.error.issues[0]?.message ?? "invalid", 200)}.`,
+      `The token endpoint ${tokenPath(conn.generation)} of ${conn.endpoint.origin} answered 200 without a usable ${member}: ${vendorExcerpt(parsed.error.issues[0]?.message ?? "invalid", 200)}.`,
       response.status,
       { operation, object },
     );
@@ -179,7 +177,7 @@ function parseToken(response: HttpResponse, conn: VeeamConnection, operation: st
   for (const field of ["access_token", "refresh_token"] as const) {
     const value = parsed.data[field];
     if (typeof value !== "string") continue;
-    const problem = tokenProblem(value);
+    const problem = issuedCredentialProblem(value);
     if (problem === undefined) continue;
     throw new AuthenticationError(
       `The token endpoint ${tokenPath(conn.generation)} of ${conn.endpoint.origin} issued an ${field} that ${problem}; it was not used. The server, or a proxy in front of it, is not answering as an Orchestrator does.`,
@@ -187,20 +185,6 @@ function parseToken(response: HttpResponse, conn: VeeamConnection, operation: st
     );
   }
   return parsed.data;
-}
-
-/**
- * Why a server-issued token cannot be used, or undefined when it can. A token travels in an Authorization header
- * (RFC 6750 b64token): printable ASCII without spaces, of a sane length.
- */
-export function tokenProblem(value: string): string | undefined {
-  if (value.length === 0) return "is empty";
-  if (value.length > MAX_TOKEN_LENGTH) return `is ${value.length} characters long (at most ${MAX_TOKEN_LENGTH} are accepted)`;
-  if (/[\r\n]/.test(value)) return "contains a line break (CR or LF)";
-  if (/[\u0000-\u001f\u007f]/.test(value)) return "contains a control character";
-  if (/\s/.test(value)) return "contains white space";
-  if (/[^\u0021-\u007e]/.test(value)) return "contains a character that is not printable ASCII";
-  return undefined;
 }
 
 function store(session: Session, token: TokenResponse): string {
@@ -221,9 +205,9 @@ function grantRefusalReason(text: string): string {
   if (body && typeof body === "object" && !Array.isArray(body)) {
     const { error, error_description: description } = body as Record<string, unknown>;
     const parts = [error, description].filter((part): part is string => typeof part === "string");
-    if (parts.length > 0) return orchestratorText(parts.join(": "), 200);
+    if (parts.length > 0) return vendorExcerpt(parts.join(": "), 200);
   }
-  return orchestratorText(text, 200);
+  return vendorExcerpt(text, 200);
 }
 
 function grantFailure(response: HttpResponse, conn: VeeamConnection, operation: string): VmAvailabilityError {

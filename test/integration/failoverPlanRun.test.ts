@@ -3,16 +3,16 @@
  * dynamic-provider host calls them. The whole lifecycle runs on one version of each API generation (VAO REST v2 under
  * /v2, Recovery Orchestrator v13.2 under /api/v13.2); the other Recovery Orchestrator path versions (v7.21, v13, v13.1)
  * change only the path segment, so each runs one lifecycle that proves every request goes to its own paths. Then the
- * detection of the newest version a server offers, and endpoints that accept requests and never answer or trickle.
+ * detection of the newest version a server offers, and the twin behind the misbehaving front: requests never answered
+ * or trickled, a lost Failover answer, echoed credentials, a corrupt token, a value nested without end.
  */
-import * as http from "node:http";
-import type { AddressInfo, Socket } from "node:net";
-import { request } from "undici";
+import * as util from "node:util";
 import * as crud from "../../provider/resources/veeam/failoverPlanRun/provider";
-import { ConflictError, NotFoundError, PartialFailureError, TimeoutError, ValidationError } from "../../provider/errors";
+import { AuthenticationError, ConflictError, NotFoundError, PartialFailureError, ServerError, TimeoutError, ValidationError } from "../../provider/errors";
 import { forget } from "../../provider/runtime";
 import { recordStackConfig } from "../../provider/config";
 import { RELEASE_API_VERSIONS, startVeeamSimulator, type VeeamSimulator } from "../../simulator/veeam";
+import { echoBodies, startHostileFront, type HostileFront } from "../../tools/hostile/front";
 
 /** A failover or undo on the twin: short, so that most waits end at the waiter's first look. */
 const RUN_MS = 120;
@@ -465,74 +465,27 @@ describe.each([
   });
 });
 
-/**
- * What a misbehaving front does with one request: pass it to the twin; accept it and never answer; answer the headers
- * and then one byte a second; or pass it on (the twin acts) and never bring the answer back.
- */
-type Misbehaviour = "pass" | "hang" | "trickle" | "actThenHang";
-
-interface Front {
-  url: string;
-  close(): Promise<void>;
-}
-
-/** A small HTTP front on 127.0.0.1:0 before the twin, misbehaving per request as `choose` says. */
-async function startFront(choose: (method: string, path: string) => Misbehaviour): Promise<Front> {
-  const sockets = new Set<Socket>();
-  const timers = new Set<NodeJS.Timeout>();
-  const server = http.createServer((incoming, outgoing) => {
-    const chunks: Buffer[] = [];
-    incoming.on("data", (chunk: Buffer) => chunks.push(chunk));
-    incoming.on("end", () => {
-      const how = choose(incoming.method ?? "GET", incoming.url ?? "/");
-      if (how === "hang") return;
-      if (how === "trickle") {
-        outgoing.writeHead(200, { "content-type": "application/json", "content-length": "4096" });
-        const timer = setInterval(() => outgoing.write(" "), 1000);
-        timers.add(timer);
-        return;
-      }
-      void request(`${sim.url}${incoming.url}`, {
-        method: incoming.method as "GET",
-        headers: Object.fromEntries(Object.entries(incoming.headers).filter(([name]) => name !== "host" && name !== "connection")) as Record<string, string>,
-        body: chunks.length > 0 ? Buffer.concat(chunks) : undefined,
-      }).then(async (answer) => {
-        const body = await answer.body.text();
-        if (how === "actThenHang") return;
-        outgoing.writeHead(answer.statusCode, { "content-type": "application/json" });
-        outgoing.end(body);
-      });
-    });
+describe("behind a misbehaving front (tools/hostile)", () => {
+  let front: HostileFront;
+  beforeAll(async () => {
+    front = await startHostileFront(sim.url);
   });
-  server.on("connection", (socket) => {
-    sockets.add(socket);
-    socket.on("close", () => sockets.delete(socket));
+  afterEach(() => front.disarm());
+  afterAll(async () => {
+    await front.close();
   });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    close: async () => {
-      for (const timer of timers) clearInterval(timer);
-      for (const socket of sockets) socket.destroy();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-    },
-  };
-}
 
-describe("endpoints that accept requests and do not answer", () => {
-  let front: Front | undefined;
-  afterEach(async () => {
-    await front?.close();
-    front = undefined;
-  });
+  function everythingShown(error: unknown): string {
+    return `${JSON.stringify(error)}\n${util.inspect(error, { depth: 10 })}`;
+  }
 
   test.each([
-    ["accepts every request and never answers", "hang"],
-    ["answers the headers, then trickles one byte a second", "trickle"],
-  ] as const)("a server that %s ends a create with timeoutSeconds 5 at its deadline, naming the endpoint and the call", async (_label, how) => {
-    front = await startFront(() => how);
+    ["accepts every request and never answers", { kind: "hang" }],
+    ["answers the headers, then trickles one byte a second", { kind: "trickle", intervalMs: 1000 }],
+  ] as const)("a server that %s ends a create with timeoutSeconds 5 at its deadline, naming the endpoint and the call", async (_label, misbehave) => {
+    front.arm({ misbehave });
     configure("v13.2", front.url);
-    const plan = sim.world.addPlan({ name: `DR-front-${how}` });
+    const plan = sim.world.addPlan({ name: `DR-front-${misbehave.kind}` });
     const error = await captureFailure(crud.create(await checked({ planId: plan.id, timeoutSeconds: 5 })));
     expect(error).toBeInstanceOf(TimeoutError);
     expect((error as Error).message).toContain(`${front.url} (veeam:server) did not answer acquire Veeam token`);
@@ -540,10 +493,11 @@ describe("endpoints that accept requests and do not answer", () => {
   });
 
   test("a Failover whose answer never comes back is sent once, and the create ends by its deadline", async () => {
-    front = await startFront((method, path) => (method === "POST" && path.endsWith("/Failover") ? "actThenHang" : "pass"));
+    const rule = front.arm({ match: "/Failover", misbehave: { kind: "hang", forward: true } });
     configure("v13.2", front.url);
     const plan = sim.world.addPlan({ name: "DR-front-lost-answer", runDurationMs: ENDLESS_MS });
     const error = await captureFailure(crud.create(await checked({ planId: plan.id, timeoutSeconds: 2 })));
+    expect(rule.hits).toBe(1);
     expect(sim.world.plan(plan.id)?.launches).toHaveLength(1);
     // Two honest endings, depending on whether time was left to read the plan back after the lost answer: the run is
     // recorded (the read-back found it failing over), or the error says the outcome is unknown and names the call.
@@ -554,5 +508,49 @@ describe("endpoints that accept requests and do not answer", () => {
       expect((error as Error).message).toContain(`Whether POST Plans/Failover took effect is unknown: the state of VeeamPlan:${plan.id} could not be read back`);
     }
     sim.world.finishOperation(plan.id);
+  });
+
+  test("a token endpoint that echoes the password, and an API error that echoes the bearer token, leave neither in the error", async () => {
+    configure("v13.2", front.url);
+    const plan = sim.world.addPlan({ name: "DR-front-echo" });
+    const grant = front.arm({ match: "/api/token", times: 1, misbehave: { kind: "echoCredentials", status: 400, body: echoBodies.veeam } });
+    const refused = await captureFailure(crud.create(await checked({ planId: plan.id })));
+    expect(grant.hits).toBe(1);
+    expect(refused).toBeInstanceOf(AuthenticationError);
+    expect(everythingShown(refused)).not.toContain(sim.password);
+
+    const read = front.arm({ match: `/Plans/${plan.id}`, times: 1, misbehave: { kind: "echoCredentials", status: 500, body: echoBodies.veeam } });
+    const failed = await captureFailure(crud.create(await checked({ planId: plan.id })));
+    expect(read.hits).toBe(1);
+    expect(sim.world.accessTokens.size).toBeGreaterThan(0); // the bearer token the front echoed is one of these
+    for (const token of sim.world.accessTokens.keys()) expect(everythingShown(failed)).not.toContain(token);
+    expect(everythingShown(failed)).not.toContain(sim.password);
+  });
+
+  test("an issued token with CR/LF is refused as an AuthenticationError and never sent", async () => {
+    configure("v13.2", front.url);
+    const plan = sim.world.addPlan({ name: "DR-front-bad-token" });
+    front.arm({ match: "/api/token", misbehave: { kind: "badToken", at: "access_token" } });
+    const logged = front.log.length;
+    const error = await captureFailure(crud.create(await checked({ planId: plan.id })));
+    expect(error).toBeInstanceOf(AuthenticationError);
+    expect((error as Error).message).toMatch(/issued an access_token that contains a line break \(CR or LF\)/);
+    expect(front.log.slice(logged).map((entry) => entry.path)).toEqual(["/api/token"]);
+  });
+
+  test("runtime details nested 100000 levels deep are a ServerError naming the member, and plan texts arrive cleaned", async () => {
+    configure("v13.2", front.url);
+    const plan = sim.world.addPlan({ name: "DR-front-deep" });
+    front.arm({ match: "/RuntimeDetails/", misbehave: { kind: "nest", at: "state", depth: 100_000 } });
+    const deep = await captureFailure(crud.create(await checked({ planId: plan.id })));
+    expect(deep).toBeInstanceOf(ServerError);
+    expect((deep as Error).message).toMatch(/GET RuntimeDetails\/Plans on VeeamPlan:\S+ answered with an unexpected body at state/);
+    expect(sim.world.plan(plan.id)?.launches).toHaveLength(0);
+
+    front.disarm();
+    front.arm({ match: `/Plans/${plan.id}`, misbehave: { kind: "escapes", at: "name" } });
+    const { outs } = await crud.create(await checked({ planId: plan.id }));
+    expect(outs.planName).toContain("DR-front-deep");
+    expect(String(outs.planName)).not.toMatch(/[\u0000-\u001f\u007f-\u009f]/);
   });
 });
