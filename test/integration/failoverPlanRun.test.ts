@@ -492,6 +492,20 @@ describe("behind a misbehaving front (tools/hostile)", () => {
     expect(sim.world.plan(plan.id)?.launches).toHaveLength(0);
   });
 
+  test("a refresh and a destroy against a server that stops answering end by the run's timeoutSeconds", async () => {
+    configure("v13.2", front.url);
+    const plan = sim.world.addPlan({ name: "DR-front-silent-later" });
+    const { id, outs } = await crud.create(await checked({ planId: plan.id, timeoutSeconds: 2 }));
+    front.arm({ misbehave: { kind: "hang" } });
+    forget("veeam."); // a fresh token grant meets the silent server too
+    for (const operation of [() => crud.read(id, outs), () => crud.delete(id, outs)]) {
+      const error = await captureFailure(operation());
+      expect(error).toBeInstanceOf(TimeoutError);
+      expect((error as Error).message).toContain(`${front.url} (veeam:server) did not answer`);
+    }
+    expect(sim.world.plan(plan.id)).toMatchObject({ phase: "failover", undos: 0 });
+  });
+
   test("a Failover whose answer never comes back is sent once, and the create ends by its deadline", async () => {
     const rule = front.arm({ match: "/Failover", misbehave: { kind: "hang", forward: true } });
     configure("v13.2", front.url);

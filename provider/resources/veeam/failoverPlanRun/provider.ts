@@ -141,7 +141,9 @@ export async function create(raw: Record<string, unknown>): Promise<pulumi.dynam
 
 export async function read(id: string, props: Record<string, unknown>): Promise<pulumi.dynamic.ReadResult> {
   const planId = validatePlanId(planIdOf(id, props));
-  const deadline = deadlineAfter(PREVIEW_READ_SECONDS);
+  const recorded = declared.recordedInputs(declaration, props) as Partial<FailoverPlanRunInputs>;
+  // A refresh is a few reads: bounded by the run's own timeout, and never longer than a preview's reads.
+  const deadline = deadlineAfter(Math.min(recorded.timeoutSeconds ?? PREVIEW_READ_SECONDS, PREVIEW_READ_SECONDS));
   const conn = await connection.veeamConnection(declared.namespaceOf(declaration, props), deadline);
   let status: planState.PlanStatus;
   try {
@@ -151,7 +153,7 @@ export async function read(id: string, props: Record<string, unknown>): Promise<
     throw error;
   }
   if (!planState.holdsFailover(status)) return { id: "", props: {} };
-  const inputs = { ...declared.recordedInputs(declaration, props), planId };
+  const inputs = { ...recorded, planId };
   const recordedFinish = props["finishedAt"];
   const observed: Observed = {
     ...stateOutputs(status, conn, props["result"]),
