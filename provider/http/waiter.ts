@@ -46,7 +46,10 @@ export async function waitFor<T>(options: WaitOptions<T>): Promise<T> {
       lastState = observation.state;
       since = undefined;
     } catch (error) {
-      if (!mayRepeat(error, true)) throw error;
+      // A look cut short by the wait's own deadline (a request that could no longer be sent or answered in time) ends
+      // the wait with what was seen before it, not with the look's error.
+      const cutByDeadline = error instanceof TimeoutError && Date.now() >= options.deadline;
+      if (!cutByDeadline && !mayRepeat(error, true)) throw error;
       since = `unreachable (${error instanceof VmAvailabilityError ? error.message : String(error)})`;
     }
     const remaining = options.deadline - Date.now();

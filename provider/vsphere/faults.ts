@@ -2,7 +2,6 @@ import {
   AuthenticationError,
   ConflictError,
   NotFoundError,
-  ServerError,
   VendorFaultError,
   type ErrorContext,
   type VendorFault,

@@ -39,6 +39,8 @@ export function vimSchemas() {
         rootFolder: MoRef,
         propertyCollector: MoRef,
         sessionManager: MoRef.optional(),
+        searchIndex: MoRef.optional(),
+        viewManager: MoRef.optional(),
         about: AboutInfo,
       })
       .passthrough();
@@ -77,7 +79,9 @@ export function vimSchemas() {
     const PropertyFilterUpdate = z.object({ filter: MoRef, objectSet: z.array(ObjectUpdate).optional() }).passthrough();
     const UpdateSet = z.object({ version: z.string(), filterSet: z.array(PropertyFilterUpdate).optional(), truncated: z.boolean().optional() }).passthrough();
     const ReleaseHello = z.object({ api_release: z.string() }).passthrough();
-    return { MoRef, MethodFault, ServiceContent, UserSession, TaskInfo, RetrieveResult, UpdateSet, ReleaseHello, LocalizableMessage };
+    // FaultToleranceConfigInfo: role 1 is the primary; FaultToleranceSecondaryConfigInfo adds primaryVM.
+    const FaultToleranceConfigInfo = z.object({ _typeName: z.string().optional(), role: z.number().int(), primaryVM: MoRef.optional() }).passthrough();
+    return { MoRef, MethodFault, ServiceContent, UserSession, TaskInfo, RetrieveResult, UpdateSet, ReleaseHello, LocalizableMessage, FaultToleranceConfigInfo };
   });
 }
 
@@ -87,3 +91,4 @@ export type ServiceContent = z.infer<Schemas["ServiceContent"]>;
 export type RetrieveResult = z.infer<Schemas["RetrieveResult"]>;
 export type UpdateSet = z.infer<Schemas["UpdateSet"]>;
 export type MethodFaultBody = z.infer<Schemas["MethodFault"]>;
+export type FaultToleranceConfigInfo = z.infer<Schemas["FaultToleranceConfigInfo"]>;

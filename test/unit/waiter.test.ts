@@ -73,3 +73,26 @@ describe("waitFor", () => {
     ).rejects.toBeInstanceOf(CancelledError);
   });
 });
+
+describe("a look cut short by the wait's own deadline", () => {
+  it("ends the wait with the state seen before it, not with the look's error", async () => {
+    let looks = 0;
+    const deadline = Date.now() + 40;
+    const error = await waitFor({
+      what: "job j-1 to finish",
+      operation: "wait",
+      deadline,
+      initialDelayMs: 5,
+      maxDelayMs: 5,
+      observe: async () => {
+        looks += 1;
+        if (Date.now() < deadline) return { done: false, state: "job j-1 running" };
+        throw new TimeoutError("GET job was not sent: the operation's deadline has passed.", undefined, { operation: "GET job", delivery: "notSent", transient: false });
+      },
+    }).catch((e: unknown) => e);
+    expect(looks).toBeGreaterThan(1);
+    expect(error).toBeInstanceOf(TimeoutError);
+    expect((error as TimeoutError).lastState).toBe("job j-1 running");
+    expect((error as Error).message).toMatch(/^Timed out waiting for job j-1 to finish; last state: job j-1 running; since then unreachable/);
+  });
+});
