@@ -1,4 +1,3 @@
-import { remainingMs } from "../deadline";
 import { waitFor } from "../http/waiter";
 import type { Reconciliation } from "./api";
 import type { CallOptions, VeeamConnection } from "./connectionTypes";
@@ -78,7 +77,6 @@ export async function waitUntilStable(conn: VeeamConnection, planId: string, opt
   let previous = options.before;
   const endPhases: state.PlanPhase[] = options.operation === "failover" ? ["failedOver", "halted", "permanentFailover"] : ["undone", "ready"];
   const calls: CallOptions = { deadline: options.deadline, signal: options.signal };
-  let lastSeen: string | undefined;
   return waitFor<state.PlanStatus>({
     what: `${describePlan(planId)} to finish its ${options.operation === "failover" ? "failover" : "undo"}`,
     operation: options.operation === "failover" ? "wait for failover" : "wait for undo",
@@ -88,26 +86,14 @@ export async function waitUntilStable(conn: VeeamConnection, planId: string, opt
     initialDelayMs: 250,
     maxDelayMs: options.maxDelayMs ?? 10_000,
     observe: async () => {
-      // Every request carries the deadline too: once it has passed, the waiter reports the last state actually seen
-      // rather than a look cut short.
-      if (remainingMs(options.deadline) === 0 && lastSeen !== undefined) return { done: false, state: lastSeen };
-      let status: state.PlanStatus;
-      try {
-        status = await observePlan(conn, planId, previous, calls);
-      } catch (error) {
-        if (remainingMs(options.deadline) === 0 && lastSeen !== undefined) return { done: false, state: lastSeen };
-        throw error;
-      }
+      const status = await observePlan(conn, planId, previous, calls);
       previous = status;
       if (status.running || !status.stable) {
         seenRunning = true;
-        lastSeen = state.describeStatus(status);
-      } else if (seenRunning || endPhases.includes(status.phase)) {
-        return { done: true, value: status };
-      } else {
-        lastSeen = `${state.describeStatus(status)} (not started yet)`;
+        return { done: false, state: state.describeStatus(status) };
       }
-      return { done: false, state: lastSeen };
+      if (seenRunning || endPhases.includes(status.phase)) return { done: true, value: status };
+      return { done: false, state: `${state.describeStatus(status)} (not started yet)` };
     },
   });
 }
