@@ -2,7 +2,7 @@
  * vSphere faults as the VI/JSON API sends them: HTTP 500, `application/json`, body
  * `{"_typeName":"<FaultType>","faultMessage":[LocalizableMessage], ...fault fields}`. Handlers throw `VimFaultError`;
  * the router turns it into the 500 reply, the task runner into `TaskInfo.error`.
- * Field names follow the fault schemas of vi-json-subset.yaml.
+ * Field names follow the fault schemas of the VI/JSON specification.
  */
 import type { MoRef } from "./wire";
 

@@ -1,5 +1,5 @@
 /**
- * The offline vSphere twin: a vCenter speaking VI/JSON (vi-json-subset.yaml) on loopback, with an in-process `world` that
+ * The offline vSphere twin: a vCenter speaking VI/JSON (as VMware's VI/JSON OpenAPI specification defines it) on loopback, with an in-process `world` that
  * tests and the admin API (admin.ts) change directly.
  *
  *   const sim = await startVsphereSimulator({ taskDurationMs: 50 });

@@ -1,5 +1,5 @@
 /**
- * Request bodies (`*RequestType` of vi-json-subset.yaml) as strict zod schemas. A request type needs no `_typeName` of its
+ * Request bodies (the `*RequestType` schemas of the VI/JSON specification) as strict zod schemas. A request type needs no `_typeName` of its
  * own (one is tolerated when it names the request type); every data object nested in it must carry `_typeName` (the `Any`
  * base requires it), MoRefs included. Unknown keys, missing required fields and wrong types are refused with
  * InvalidRequest, like a server that deserializes by the schema.

@@ -1,8 +1,9 @@
 /**
- * GENERATED from /work/shared/reference/vi-json-subset.yaml (official VI/JSON spec subset, info.version 9.1.1.0).
+ * GENERATED from a subset of VMware's official VI/JSON OpenAPI specification (info.version 9.1.1.0), which this
+ * repository does not carry.
  * Field types: primitive names as used for boxing (string, boolean, int, long, dateTime, ...), `enum:<Name>`,
  * a data object type name, or any of those followed by `[]`. Stubbed schemas carry `stub: true` and no fields.
- * Regenerate rather than edit by hand.
+ * Edit it only to follow the specification, never to suit the provider.
  */
 export interface SpecType {
   parent?: string;

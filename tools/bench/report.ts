@@ -6,7 +6,7 @@ import { formatBytes, type Table } from "./table";
 import type { OverheadRow } from "./waitOverhead";
 import type { DrillOverheadRow } from "./drillOverhead";
 
-/** Targets of issue 9. */
+/** The targets the bench judges its figures against. */
 export const TARGETS = {
   scaleRequests: 50,
   scaleWallMs: 5_000,
@@ -62,8 +62,9 @@ export function callsTable(rows: OperationCalls[]): Table {
       verdict(row.requests.max <= row.target),
     ]),
     notes: [
-      `A lag-free wait is ${WAIT_MINIMUM} requests at least: CreateFilter on the task, a WaitForUpdatesEx that reports its state when the filter is made, one that reports its end. Every further WaitForUpdatesEx is a progress step of the task (the filter watches Task.info).`,
-      "Target (issue 9): the method call, one wait and one read-back; a read is one call, a delete needs no read-back.",
+      `A lag-free wait is ${WAIT_MINIMUM} requests at least: CreateFilter on the task, a WaitForUpdatesEx that reports its state when the filter is made, one that reports its end. Every further WaitForUpdatesEx is a change of the task's info.state, info.error or info.result (info.progress only for a caller that asks for progress).`,
+      "Each wait then destroys its PropertyFilter (DestroyPropertyFilter, sent once the task settled and not awaited: no filter is left on the server, and no wait is added), one request more than the minimum and target count.",
+      "Target: the method call, one wait and one read-back; a read is one call, a delete needs no read-back.",
     ],
   };
 }
