@@ -2,7 +2,7 @@ import * as http from "node:http";
 import type { AddressInfo } from "node:net";
 import { request } from "undici";
 import { ESCAPES, crlfToken, echoBodies, startHostileFront, type HostileFront } from "../../tools/hostile/front";
-import { until } from "./support";
+import { nextEvent } from "../support/observed";
 
 /** The front itself: each misbehaviour does what it says, and a request no rule takes passes through unchanged. */
 
@@ -184,11 +184,12 @@ it("respond, times and skip: a given answer for the matching requests it is arme
 
 it("disarm cuts the connections a rule holds, and the front passes requests through again", async () => {
   front.arm({ misbehave: { kind: "hang" } });
+  const held = nextEvent("the request at the front", (listener) => front.onRequest(listener));
   const pending = post("/held").then(
     () => "answered",
     (error: { code?: string }) => error.code ?? "error",
   );
-  await until(() => front.log.length === 1);
+  await held;
   front.disarm();
   expect(await pending).toBe("UND_ERR_SOCKET");
   const response = await post("/again");

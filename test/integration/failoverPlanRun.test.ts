@@ -13,6 +13,7 @@ import { forget } from "../../provider/runtime";
 import { recordStackConfig } from "../../provider/config";
 import { RELEASE_API_VERSIONS, startVeeamSimulator, type VeeamSimulator } from "../../simulator/veeam";
 import { echoBodies, startHostileFront, type HostileFront } from "../../tools/hostile/front";
+import { untilObserved } from "../support/observed";
 
 /** A failover or undo on the twin: short, so that most waits end at the waiter's first look. */
 const RUN_MS = 120;
@@ -56,13 +57,9 @@ async function captureFailure(promise: Promise<unknown>): Promise<unknown> {
   throw new Error("expected a failure");
 }
 
-/** Waits on the twin's own state (in this process), looking every few milliseconds. */
-async function until(condition: () => boolean, what: string, withinMs = 10_000): Promise<void> {
-  const end = Date.now() + withinMs;
-  while (!condition()) {
-    if (Date.now() > end) throw new Error(`the twin never showed ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
+/** Waits on the twin's own state (in this process), looked at again after every request the twin handles. */
+async function until(condition: () => boolean, what: string): Promise<void> {
+  await untilObserved(what, condition, [(listener) => sim.server.onHandled(listener)]);
 }
 
 describe.each([

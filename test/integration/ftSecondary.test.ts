@@ -8,6 +8,8 @@ import { waitForTask, type TaskHandle } from "../../provider/vsphere/taskWaiter"
 import { isReconciled, startTask, type TaskStart } from "../../provider/vsphere/tasks";
 import * as crud from "../../provider/resources/vsphere/ftSecondary/provider";
 import * as snapshotCrud from "../../provider/resources/vsphere/vmSnapshot/provider";
+import type { SimReply, SimRequest } from "../../simulator/common/httpServer";
+import { nextEvent, untilObserved } from "../support/observed";
 import { useVsphereTwin } from "./support/vsphereTwin";
 
 const twin = useVsphereTwin({ taskDurationMs: 40, ftSyncMs: 60 });
@@ -34,12 +36,9 @@ const vmState = twin.vm;
 const tasksOn = twin.tasksOn;
 const requests = twin.requests;
 
-async function until(what: string, test: () => boolean, ms = 3_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!test()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
+/** Resolves once `test` holds, checked on every change the twin makes. */
+async function until(what: string, test: () => boolean): Promise<void> {
+  await untilObserved(what, test, [(listener) => twin.sim.world.onChange(listener)]);
 }
 
 /** What the engine does for a new resource: check, then create with the checked inputs. */
@@ -259,8 +258,14 @@ describe("FtSecondary lifecycle against the simulator", () => {
     const connection = await connect();
     twin.sim.world.hangNextTask(vmId, "PowerOnVM_Task");
     const busy = await started(startTask(connection, vmRef(vmId), "PowerOnVM_Task", undefined, soon()));
+    const refused = nextEvent(
+      `CreateSecondaryVMEx_Task on ${vmId} refused with TaskInProgress`,
+      (listener: (request: SimRequest, reply: SimReply) => void) => twin.sim.server.onHandled(listener),
+      (request, reply) => request.path.endsWith(`/VirtualMachine/${vmId}/CreateSecondaryVMEx_Task`) && (reply.body as { _typeName?: string } | undefined)?._typeName === "TaskInProgress",
+    );
     const creating = createChecked({ vmId, timeoutSeconds: 30 });
-    await new Promise((resolve) => setTimeout(resolve, 400));
+    // The create got as far as asking vSphere, which refused while the VM is busy: nothing was created.
+    await refused;
     expect(vmState(vmId)?.ftRole).toBe("none");
     twin.sim.world.finishHungTasks();
     await waitForTask(connection, busy, { deadline: Date.now() + 5_000 });

@@ -125,10 +125,14 @@ test("an expunged VM is refused at preview, naming the uuid, and is a clear erro
 
 test("a Destroyed VM is expunged after the expunge period and can no longer be recovered", async () => {
   const previous = sim.world.expungePeriodSeconds;
-  sim.world.expungePeriodSeconds = 0.05;
+  sim.world.expungePeriodSeconds = 30;
   try {
     const uuid = destroyedVm();
-    await new Promise((resolve) => setTimeout(resolve, 80));
+    // The twin evaluates time when asked: its clock is moved to just before, then to the end of the VM's expunge period.
+    const periodEnds = (sim.world.vms.get(uuid)?.destroyedAt as number) + 30_000;
+    sim.world.advance(periodEnds - 1);
+    expect(sim.world.vms.get(uuid)?.state).toBe("Destroyed");
+    sim.world.advance(periodEnds);
     await expect(crud.create({ vmInstanceUuid: uuid, startAfterRecovery: false, timeoutSeconds: 600 })).rejects.toBeInstanceOf(errors.NotFoundError);
     expect(sim.world.expunged.has(uuid)).toBe(true);
   } finally {

@@ -2,7 +2,9 @@
  * The vSphere simulator's behaviour, checked with raw fetch over loopback: tasks and the property collector, TaskInProgress,
  * power and guest operations, snapshot trees, Fault Tolerance, host failure.
  */
+import type { SimRequest } from "../../simulator/common/httpServer";
 import { startVsphereSimulator, type VsphereSimulator } from "../../simulator/vsphere";
+import { nextEvent, untilObserved, type EventSource } from "../support/observed";
 
 const RELEASE = "9.0.0.0";
 let sim: VsphereSimulator;
@@ -88,6 +90,17 @@ async function runtime(vmId: string): Promise<Json> {
   return (await get(`VirtualMachine/${vmId}/runtime`)) as Json;
 }
 
+const worldChanges: EventSource = (listener) => sim.world.onChange(listener);
+
+/** Resolves once a WaitForUpdatesEx call (sent after this is called) found nothing to report and waits for a change. */
+function nextWaitingCall(): Promise<unknown> {
+  return nextEvent("a WaitForUpdatesEx call waiting for a change", (listener: (collectorId: string) => void) => sim.propertyCollector.onWaiting(listener));
+}
+
+async function powerStateReached(vmId: string, state: string): Promise<void> {
+  await untilObserved(`${vmId} ${state}`, () => sim.world.vms.get(vmId)?.powerState === state, [worldChanges]);
+}
+
 beforeEach(async () => {
   sim = await startVsphereSimulator({ taskDurationMs: 30, guestOperationMs: 40, ftSyncMs: 30 });
   const response = await fetch(`${sim.url}/sdk/vim25/${RELEASE}/SessionManager/SessionManager/Login`, {
@@ -165,8 +178,10 @@ describe("tasks and the property collector", () => {
     await expectFault(`${pc}/WaitForUpdatesEx`, { version: "999" }, "InvalidCollectorVersion");
 
     // An out-of-band change wakes a waiting call; leaving and re-using a version replays.
+    const waitingStarted = nextWaitingCall();
     const waiting = http("POST", `${pc}/WaitForUpdatesEx`, { version, options: { _typeName: "WaitOptions", maxWaitSeconds: 10 } });
-    setTimeout(() => sim.world.setPowerState("vm-101", "poweredOff"), 20);
+    await waitingStarted;
+    sim.world.setPowerState("vm-101", "poweredOff");
     const changed = (await waiting).body as Json;
     const change = (((changed.filterSet as Json[])[0].objectSet as Json[])[0].changeSet as Json[])[0];
     expect(change).toMatchObject({ name: "runtime.powerState", op: "assign", val: { _typeName: "VirtualMachinePowerState", _value: "poweredOff" } });
@@ -181,8 +196,9 @@ describe("tasks and the property collector", () => {
       partialUpdates: false,
     });
     const version = ((await http("POST", `${pc}/WaitForUpdatesEx`, {})).body as Json).version as string;
+    const waitingStarted = nextWaitingCall();
     const waiting = http("POST", `${pc}/WaitForUpdatesEx`, { version });
-    await new Promise((resolve) => setTimeout(resolve, 20));
+    await waitingStarted;
     expect((await http("POST", `${pc}/CancelWaitForUpdates`)).status).toBe(204);
     const answer = await waiting;
     expect(answer.status).toBe(500);
@@ -261,22 +277,29 @@ describe("power", () => {
     const off = await expectFault("VirtualMachine/vm-103/ShutdownGuest", undefined, "InvalidPowerState");
     expect(off).toMatchObject({ existingState: "poweredOff" });
 
-    const answer = await http("POST", "VirtualMachine/vm-101/ShutdownGuest");
-    expect(answer.status).toBe(204);
-    expect(answer.body).toBeUndefined();
-    expect((await runtime("vm-101")).powerState).toBe("poweredOn");
-    await new Promise((resolve) => setTimeout(resolve, 120));
-    expect((await runtime("vm-101")).powerState).toBe("poweredOff");
-
+    // vm-102's guest hangs; vm-101's, asked after it, takes the usual time.
     sim.world.setGuestShutdownMs("vm-102", Number.POSITIVE_INFINITY);
     expect((await http("POST", "VirtualMachine/vm-102/ShutdownGuest")).status).toBe(204);
-    await new Promise((resolve) => setTimeout(resolve, 120));
+    let powerWhenAnswered: string | undefined;
+    const answered = nextEvent("the answer to ShutdownGuest on vm-101", (listener: (request: SimRequest) => void) => sim.server.onHandled(listener), (request) => {
+      powerWhenAnswered = sim.world.vms.get("vm-101")?.powerState;
+      return request.path.endsWith("/VirtualMachine/vm-101/ShutdownGuest");
+    });
+    const answer = await http("POST", "VirtualMachine/vm-101/ShutdownGuest");
+    await answered;
+    expect(answer.status).toBe(204);
+    expect(answer.body).toBeUndefined();
+    expect(powerWhenAnswered).toBe("poweredOn");
+    await powerStateReached("vm-101", "poweredOff");
+    expect((await runtime("vm-101")).powerState).toBe("poweredOff");
+    // vm-102 was asked first: a guest acting with the usual timing would have shut it down by now.
     expect((await runtime("vm-102")).powerState).toBe("poweredOn");
     await runTask("VirtualMachine/vm-102/PowerOffVM_Task");
 
+    // A second guest operation while one is pending changes nothing: the standby is carried out, not the reboot.
     expect((await http("POST", "VirtualMachine/vm-105/StandbyGuest")).status).toBe(204);
     expect((await http("POST", "VirtualMachine/vm-105/RebootGuest")).status).toBe(204);
-    await new Promise((resolve) => setTimeout(resolve, 120));
+    await powerStateReached("vm-105", "suspended");
     expect((await runtime("vm-105")).powerState).toBe("suspended");
   });
 });
@@ -344,12 +367,9 @@ describe("fault tolerance", () => {
   async function ftState(vmId: string): Promise<string> {
     return (await runtime(vmId)).faultToleranceState as string;
   }
-  async function until(check: () => Promise<boolean>, timeoutMs = 2000): Promise<void> {
-    const deadline = Date.now() + timeoutMs;
-    while (!(await check())) {
-      if (Date.now() > deadline) throw new Error("condition not reached");
-      await new Promise((resolve) => setTimeout(resolve, 10));
-    }
+  /** Resolves once the twin shows the VM's FT group running (checked on every change the twin makes). */
+  async function ftRunning(vmId: string): Promise<void> {
+    await untilObserved(`the FT group of ${vmId} running`, () => sim.world.inventory().vms.find((vm) => vm.id === vmId)?.faultToleranceState === "running", [worldChanges]);
   }
 
   test("create, disable, enable, turn off; power follows the primary", async () => {
@@ -364,7 +384,7 @@ describe("fault tolerance", () => {
     const secondary = result.vm as Json;
     expect(secondary).toMatchObject({ _typeName: "ManagedObjectReference", type: "VirtualMachine" });
     expect(secondary.value).not.toBe("vm-101");
-    await until(async () => (await ftState("vm-101")) === "running");
+    await ftRunning("vm-101");
     expect(await ftState(secondary.value as string)).toBe("running");
     const primaryRuntime = await runtime("vm-101");
     const secondaryRuntime = await runtime(secondary.value as string);
@@ -392,14 +412,14 @@ describe("fault tolerance", () => {
 
     const enabled = await runTask("VirtualMachine/vm-101/EnableSecondaryVM_Task", { vm: secondary });
     expect(enabled.result).toMatchObject({ _typeName: "FaultToleranceSecondaryOpResult", vm: secondary, powerOnAttempted: true });
-    await until(async () => (await ftState("vm-101")) === "running");
+    await ftRunning("vm-101");
     await expectFault("VirtualMachine/vm-101/EnableSecondaryVM_Task", { vm: secondary }, "InvalidState");
 
     await runTask("VirtualMachine/vm-101/PowerOffVM_Task");
     expect(await ftState("vm-101")).toBe("enabled");
     expect(await runtime(secondary.value as string)).toMatchObject({ powerState: "poweredOff", faultToleranceState: "enabled" });
     await runTask("VirtualMachine/vm-101/PowerOnVM_Task");
-    await until(async () => (await ftState("vm-101")) === "running");
+    await ftRunning("vm-101");
     expect((await runtime(secondary.value as string)).powerState).toBe("poweredOn");
 
     await runTask("VirtualMachine/vm-101/TurnOffFaultToleranceForVM_Task");
@@ -415,7 +435,7 @@ describe("fault tolerance", () => {
     expect(result.powerOnResult).toBeUndefined();
     expect(await ftState("vm-103")).toBe("enabled");
     await runTask("VirtualMachine/vm-103/PowerOnVM_Task");
-    await until(async () => (await ftState("vm-103")) === "running");
+    await ftRunning("vm-103");
   });
 
   test("refusals: no HA, template, snapshots, bad hosts, no host left", async () => {
@@ -444,7 +464,7 @@ describe("fault tolerance", () => {
 
   test("a failed host re-spawns the secondary elsewhere: needSecondary, then running", async () => {
     const secondary = ((await runTask("VirtualMachine/vm-101/CreateSecondaryVMEx_Task", { host: ref("HostSystem", "host-11") })).result as Json).vm as Json;
-    await until(async () => (await ftState("vm-101")) === "running");
+    await ftRunning("vm-101");
     expect((await runtime(secondary.value as string)).host).toEqual(ref("HostSystem", "host-11"));
 
     const seen: string[] = [];
@@ -452,7 +472,7 @@ describe("fault tolerance", () => {
       if (type === "VirtualMachine" && id === "vm-101") seen.push(sim.world.inventory().vms.find((vm) => vm.id === "vm-101")?.faultToleranceState ?? "");
     });
     sim.world.failHost("host-11");
-    await until(async () => (await ftState("vm-101")) === "running");
+    await ftRunning("vm-101");
     stop();
     expect(seen).toContain("needSecondary");
     expect((await runtime(secondary.value as string)).host).toEqual(ref("HostSystem", "host-12"));

@@ -6,6 +6,7 @@ import { startVsphereSimulator, type VsphereSimulator } from "../../simulator/vs
 import { z } from "zod";
 import * as requestBodies from "../../simulator/vsphere/requestBodies";
 import { SPEC_TYPES } from "../../simulator/vsphere/specSchemas";
+import { untilObserved } from "../support/observed";
 
 const RELEASE = "8.0.3.0";
 let sim: VsphereSimulator;
@@ -378,6 +379,12 @@ describe("response shapes follow the spec's schemas", () => {
     return problems;
   }
 
+  /** Resolves once the twin has ended the task (checked on every change it makes). */
+  async function taskEnded(taskId: string): Promise<void> {
+    const state = () => sim.world.taskRunner.tasks.get(taskId)?.state;
+    await untilObserved(`${taskId} to end`, () => state() === "success" || state() === "error", [(listener) => sim.world.onChange(listener)]);
+  }
+
   test("data objects and faults carry the spec's required fields and nothing undeclared", async () => {
     const token = await login();
     const bodies: unknown[] = [];
@@ -391,12 +398,13 @@ describe("response shapes follow the spec's schemas", () => {
     for (const vm of ["vm-101", "vm-104", "vm-106"]) for (const property of ["runtime", "config", "guest", "summary"]) await grab("GET", `VirtualMachine/${vm}/${property}`);
     const task = record(await grab("POST", "VirtualMachine/vm-101/CreateSnapshotEx_Task", { name: "s", memory: true }));
     await grab("POST", "VirtualMachine/vm-101/PowerOnVM_Task");
-    await new Promise((resolve) => setTimeout(resolve, 80));
-    await grab("GET", `Task/${task.value}/info`);
+    // A finished TaskInfo carries what a running one does not (completeTime, result).
+    await taskEnded(task.value as string);
+    expect(record(await grab("GET", `Task/${task.value}/info`))).toMatchObject({ state: "success", result: { type: "VirtualMachineSnapshot" } });
     await grab("GET", "VirtualMachine/vm-101/snapshot");
     const ft = record(await grab("POST", "VirtualMachine/vm-102/CreateSecondaryVMEx_Task", {}));
-    await new Promise((resolve) => setTimeout(resolve, 80));
-    await grab("GET", `Task/${ft.value}/info`);
+    await taskEnded(ft.value as string);
+    expect(record(await grab("GET", `Task/${ft.value}/info`))).toMatchObject({ state: "success", result: { _typeName: "FaultToleranceSecondaryOpResult" } });
     await grab("GET", "VirtualMachine/vm-102/config");
     await grab("POST", "VirtualMachine/vm-105/QueryFaultToleranceCompatibilityEx", {});
     await grab("POST", "PropertyCollector/propertyCollector/CreateFilter", {

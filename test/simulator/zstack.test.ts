@@ -2,9 +2,11 @@ import * as crypto from "node:crypto";
 import { startZstackSimulator, ZSTACK_SEED, type ZstackSimulator } from "../../simulator/zstack";
 
 let sim: ZstackSimulator;
+/** Jobs run until a test moves the twin's clock past them (`answerWhenDone`), so "still running" never depends on speed. */
+const JOB_MS = 60_000;
 
 beforeAll(async () => {
-  sim = await startZstackSimulator({ accountName: "admin", password: "pw-1", jobDurationMs: 40, adminToken: "tok" });
+  sim = await startZstackSimulator({ accountName: "admin", password: "pw-1", jobDurationMs: JOB_MS, adminToken: "tok" });
 });
 
 afterAll(async () => {
@@ -39,14 +41,16 @@ async function login(): Promise<string> {
   return reply.json.inventory.uuid as string;
 }
 
-async function pollUntilDone(location: string, session: string) {
+/**
+ * The job's answer once it has run its time: the twin's clock is moved to the job's completion (the twin evaluates
+ * time only when asked), then the location is polled once.
+ */
+async function answerWhenDone(location: string, session: string) {
   const path = new URL(location).pathname;
-  for (let i = 0; i < 100; i += 1) {
-    const reply = await call("GET", path, { headers: { authorization: `OAuth ${session}` } });
-    if (reply.status !== 202) return reply;
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-  throw new Error("job never finished");
+  const job = sim.world.jobs.get(path.slice(path.lastIndexOf("/") + 1));
+  if (!job) throw new Error(`the twin knows no job at ${path}`);
+  sim.world.advance(job.completeAt);
+  return call("GET", path, { headers: { authorization: `OAuth ${session}` } });
 }
 
 test("login takes the SHA-512 hex digest, not the clear password", async () => {
@@ -72,7 +76,7 @@ test("async job protocol: 202 with a location on the advertised host, 202 while 
   const path = new URL(accepted.json.location).pathname;
   const running = await call("GET", path);
   expect(running.status).toBe(202);
-  const done = await pollUntilDone(accepted.json.location, session);
+  const done = await answerWhenDone(accepted.json.location, session);
   expect(done.status).toBe(200);
   expect(done.json.inventory).toMatchObject({ uuid: vm.uuid, state: "Stopped", hostUuid: null });
   expect(done.json.inventory.vmNics[0].ip).toBeNull();
@@ -85,7 +89,7 @@ test("a repeated X-Job-UUID returns the existing job and executes nothing again"
   const jobUuid = crypto.randomUUID().replace(/-/g, "");
   const headers = { authorization: `OAuth ${session}`, "x-job-uuid": jobUuid };
   const first = await call("PUT", `/zstack/v1/vm-instances/${vm.uuid}/actions`, { body: { startVmInstance: {} }, headers });
-  const done = await pollUntilDone(first.json.location, session);
+  const done = await answerWhenDone(first.json.location, session);
   expect(done.json.inventory.state).toBe("Running");
   sim.world.stopVmNow(vm.uuid);
   const second = await call("PUT", `/zstack/v1/vm-instances/${vm.uuid}/actions`, { body: { startVmInstance: {} }, headers });
@@ -109,11 +113,11 @@ test("request validation: Authorization, X-Job-UUID, action mapping, wrong state
   expect(noAction.status).toBe(400);
   const wrongState = await call("PUT", `/zstack/v1/vm-instances/${vm.uuid}/actions`, { body: { recoverVmInstance: {} }, headers: { authorization: `OAuth ${session}` } });
   expect(wrongState.status).toBe(202);
-  const failed = await pollUntilDone(wrongState.json.location, session);
+  const failed = await answerWhenDone(wrongState.json.location, session);
   expect(failed.status).toBe(503);
   expect(failed.json.error).toMatchObject({ code: "VM.1010" });
   const unknown = await call("PUT", `/zstack/v1/vm-instances/${"f".repeat(32)}/actions`, { body: { recoverVmInstance: {} }, headers: { authorization: `OAuth ${session}` } });
-  const unknownDone = await pollUntilDone(unknown.json.location, session);
+  const unknownDone = await answerWhenDone(unknown.json.location, session);
   expect(unknownDone.json.error).toMatchObject({ code: "SYS.1007" });
 });
 
@@ -126,7 +130,7 @@ test("sessions expire: queries answer 503 ID.1001, actions fail in their job wit
   expect(query.json.error).toMatchObject({ code: "ID.1001", description: "Session expired" });
   const action = await call("PUT", `/zstack/v1/vm-instances/${vm.uuid}/actions`, { body: { startVmInstance: {} }, headers: { authorization: `OAuth ${session}` } });
   expect(action.status).toBe(202);
-  const failed = await pollUntilDone(action.json.location, session);
+  const failed = await answerWhenDone(action.json.location, session);
   expect(failed.status).toBe(503);
   expect(failed.json.error.code).toBe("ID.1001");
   expect(sim.world.vms.get(vm.uuid)?.state).toBe("Stopped");
@@ -158,7 +162,7 @@ test("admin: token required; add, destroy, expunge; fail-next; expire jobs; conf
   const session = await login();
   await admin("POST", "/_sim/zstack/jobs/fail-next", { action: "recoverVmInstance", error: { code: "PS.1000", description: "no capacity", details: "full", cause: { code: "X.1" } } });
   const submitted = await call("PUT", `/zstack/v1/vm-instances/${uuid}/actions`, { body: { recoverVmInstance: {} }, headers: { authorization: `OAuth ${session}` } });
-  const failed = await pollUntilDone(submitted.json.location, session);
+  const failed = await answerWhenDone(submitted.json.location, session);
   expect(failed.json.error).toMatchObject({ code: "PS.1000", description: "no capacity", details: "full", cause: { code: "X.1" } });
   expect(sim.world.vms.get(uuid)?.state).toBe("Destroyed");
 
@@ -174,7 +178,7 @@ test("admin: token required; add, destroy, expunge; fail-next; expire jobs; conf
   const inventory = await admin("GET", "/_sim/zstack/inventory");
   expect(inventory.json.expunged.map((vm: { uuid: string }) => vm.uuid)).toContain(uuid);
   expect(inventory.json.advertisedHost).toBe("10.9.9.9:8080");
-  await admin("POST", "/_sim/zstack/config", { jobDurationMs: 40, advertisedHost: "zstack-mn.internal:8080" });
+  await admin("POST", "/_sim/zstack/config", { jobDurationMs: JOB_MS, advertisedHost: "zstack-mn.internal:8080" });
 
   const log = await admin("GET", "/_sim/zstack/requests");
   expect(log.json.some((request: { path: string }) => request.path === `/zstack/v1/vm-instances/${uuid}/actions`)).toBe(true);

@@ -1,6 +1,17 @@
 import { CancelledError, ServerError, TimeoutError, VendorFaultError } from "../../provider/errors";
 import { waitFor } from "../../provider/http/waiter";
 
+/** Resolves once something listens for the signal's abort event. */
+function abortListened(signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const listen = signal.addEventListener.bind(signal);
+    signal.addEventListener = ((...args: Parameters<AbortSignal["addEventListener"]>) => {
+      listen(...args);
+      if (args[0] === "abort") resolve();
+    }) as AbortSignal["addEventListener"];
+  });
+}
+
 describe("waitFor", () => {
   it("returns the value once the observation is done", async () => {
     let looks = 0;
@@ -65,13 +76,18 @@ describe("waitFor", () => {
     expect(looks).toBe(2);
   });
 
-  it("stops when aborted", async () => {
+  // The pause (10 s or more) outlasts this test's bound: only an abort that cuts it short lets the test pass.
+  it("stops when aborted, also in the middle of a pause between looks", async () => {
     const controller = new AbortController();
-    setTimeout(() => controller.abort(), 20);
-    await expect(
-      waitFor({ what: "x", operation: "wait", deadline: Date.now() + 5_000, initialDelayMs: 5, signal: controller.signal, observe: async () => ({ done: false, state: "s" }) }),
-    ).rejects.toBeInstanceOf(CancelledError);
-  });
+    const pausing = abortListened(controller.signal);
+    const waiting = waitFor({ what: "x", operation: "wait", deadline: Date.now() + 60_000, initialDelayMs: 20_000, maxDelayMs: 20_000, signal: controller.signal, observe: async () => ({ done: false, state: "s" }) });
+    // The waiter listens for the abort while it pauses: abort then.
+    await pausing;
+    controller.abort();
+    const error = await waiting.catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(CancelledError);
+    expect((error as Error).message).toContain("last state: s");
+  }, 5_000);
 });
 
 describe("a look cut short by the wait's own deadline", () => {

@@ -109,6 +109,8 @@ export interface HostileFront {
   readonly target: string;
   /** Every request the front received, in order. */
   readonly log: FrontLogEntry[];
+  /** Calls `listener` with each request's log entry as the front receives it; returns the unsubscribe function. */
+  onRequest(listener: (entry: FrontLogEntry) => void): () => void;
   arm(rule: FrontRule): ArmedRule;
   /** Removes every rule and cuts the connections rules are holding (hung, trickling, endless answers). */
   disarm(): void;
@@ -155,6 +157,7 @@ export async function startHostileFront(target: string): Promise<HostileFront> {
   const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
   const slots: RuleSlot[] = [];
   const log: FrontLogEntry[] = [];
+  const requestListeners = new Set<(entry: FrontLogEntry) => void>();
   const sockets = new Set<Socket>();
   /** Client connections a rule answered and is still holding (or trickling into). */
   const held = new Set<Socket>();
@@ -176,7 +179,9 @@ export async function startHostileFront(target: string): Promise<HostileFront> {
     for await (const chunk of req) chunks.push(chunk as Buffer);
     const request: FrontRequest = { method: req.method ?? "GET", path: req.url ?? "/", headers: req.headers, body: Buffer.concat(chunks).toString("utf8") };
     const slot = pick(request);
-    log.push({ method: request.method, path: request.path, answer: slot ? slot.rule.misbehave.kind : "pass" });
+    const entry: FrontLogEntry = { method: request.method, path: request.path, answer: slot ? slot.rule.misbehave.kind : "pass" };
+    log.push(entry);
+    for (const listener of [...requestListeners]) listener(entry);
     try {
       if (!slot) {
         await passThrough(request, res);
@@ -351,6 +356,10 @@ export async function startHostileFront(target: string): Promise<HostileFront> {
     url: `http://127.0.0.1:${port}`,
     target,
     log,
+    onRequest(listener) {
+      requestListeners.add(listener);
+      return () => requestListeners.delete(listener);
+    },
     arm(rule) {
       const slot: RuleSlot = { rule, seen: 0, hits: 0, active: true };
       slots.push(slot);

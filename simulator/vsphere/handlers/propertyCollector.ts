@@ -80,6 +80,7 @@ export class PropertyCollectorService {
   /** Most objects returned by one RetrievePropertiesEx when the client sets no maxObjects (server policy). */
   retrievePolicyMaxObjects = 1000;
   private readonly unsubscribe: Array<() => void> = [];
+  private readonly waitingListeners = new Set<(collectorId: string) => void>();
 
   constructor(private readonly world: VsphereWorld) {
     this.unsubscribe.push(world.onChange((type, id) => this.onChange(type, id)));
@@ -88,8 +89,18 @@ export class PropertyCollectorService {
 
   dispose(): void {
     for (const stop of this.unsubscribe) stop();
+    this.waitingListeners.clear();
     for (const collector of this.collectors.values()) this.cancelWaiters(collector, faults.requestCanceled("The simulator is shutting down."));
     this.collectors.clear();
+  }
+
+  /**
+   * Calls `listener` whenever a WaitForUpdatesEx call found nothing to report and is now waiting for a change (so a
+   * change made from then on is one it wakes up for). Returns the unsubscribe function.
+   */
+  onWaiting(listener: (collectorId: string) => void): () => void {
+    this.waitingListeners.add(listener);
+    return () => this.waitingListeners.delete(listener);
   }
 
   // ---- collectors and filters ----------------------------------------------------------------------------------
@@ -272,6 +283,7 @@ export class PropertyCollectorService {
         resolve(null);
       }, waitSeconds * 1000);
       collector.waiters.add(waiter);
+      for (const listener of [...this.waitingListeners]) listener(collector.id);
     });
   }
 
