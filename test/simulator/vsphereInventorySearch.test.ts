@@ -4,6 +4,7 @@
  * paging (maxObjects, token, ContinueRetrievePropertiesEx), with thousands of VMs added over the admin API.
  */
 import { ref, useViTwin, ViSession, type Json } from "./support/viSession";
+import { nextEvent } from "../support/observed";
 
 const twin = useViTwin({ taskDurationMs: 20, ftSyncMs: 30 });
 
@@ -262,7 +263,9 @@ describe("RetrievePropertiesEx through a container view", () => {
     const first = (await twin.vi.call(`${pc}/WaitForUpdatesEx`, {})) as Json;
     const kinds = (update: Json) => ((update.filterSet as Json[])[0].objectSet as Json[]).map((object) => `${object.kind} ${(object.obj as Json).value}`);
     expect(kinds(first)).toEqual(["enter vm-103"]);
+    const heldWaiting = nextEvent("a WaitForUpdatesEx call waiting for a change", (listener: (collectorId: string) => void) => twin.sim.propertyCollector.onWaiting(listener));
     const waiting = twin.vi.call(`${pc}/WaitForUpdatesEx`, { version: first.version, options: { _typeName: "WaitOptions", maxWaitSeconds: 5 } });
+    await heldWaiting;
     const added = twin.sim.world.addVm({ name: "db-02", folderId: "group-v22" });
     const entered = (await waiting) as Json;
     expect(kinds(entered)).toEqual([`enter ${added.id}`]);

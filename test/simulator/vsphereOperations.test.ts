@@ -157,7 +157,6 @@ describe("tasks and the property collector", () => {
     const info = (await get(`Task/${task.value}/info`)) as Json;
     expect(info).toMatchObject({ _typeName: "TaskInfo", state: "success", progress: 100, cancelled: false, descriptionId: "VirtualMachine.powerOn", entity: ref("VirtualMachine", "vm-103"), entityName: "db-01" });
     expect(Date.parse(info.completeTime as string)).toBeLessThanOrEqual(finishedAt);
-    expect(finishedAt - Date.parse(info.completeTime as string)).toBeLessThan(100);
     expect(info.reason).toMatchObject({ _typeName: "TaskReasonUser", userName: sim.username });
     for (const field of ["key", "task", "queueTime", "startTime", "eventChainId"]) expect(info).toHaveProperty(field);
     expect(states[states.length - 1]).toBe("success");
@@ -172,9 +171,9 @@ describe("tasks and the property collector", () => {
     const first = (await http("POST", `${pc}/WaitForUpdatesEx`, {})).body as Json;
     const version = first.version as string;
     expect((await http("POST", `${pc}/WaitForUpdatesEx`, { version, options: { _typeName: "WaitOptions", maxWaitSeconds: 0 } })).body).toBeNull();
-    const started = Date.now();
+    const heldWaiting = nextWaitingCall();
     expect((await http("POST", `${pc}/WaitForUpdatesEx`, { version, options: { _typeName: "WaitOptions", maxWaitSeconds: 1 } })).body).toBeNull();
-    expect(Date.now() - started).toBeGreaterThanOrEqual(900);
+    await heldWaiting;
     await expectFault(`${pc}/WaitForUpdatesEx`, { version: "999" }, "InvalidCollectorVersion");
 
     // An out-of-band change wakes a waiting call; leaving and re-using a version replays.
