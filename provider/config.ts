@@ -1,5 +1,4 @@
 import * as fs from "node:fs";
-import { z } from "zod";
 import { ConfigurationError } from "./errors";
 import { registerSecret } from "./redact";
 import { runtimeState } from "./runtime";
@@ -7,7 +6,14 @@ import { runtimeState } from "./runtime";
 /**
  * Connection settings: stack config first (recorded by `configure`, secrets arrive unwrapped), then environment
  * variables, then defaults. Read at call time, never captured in the serialized provider.
+ *
+ * Each vendor's settings live in a stack-config namespace: `vsphere`, `veeam` and `zstack` by default, or any namespace a
+ * resource names in its `connection` input (`vsphere-dr`), holding the same keys. The environment fallback of a
+ * namespace is its name upper-cased with every run of characters other than A-Z and 0-9 turned into `_`, then `_` and the
+ * key's suffix: `vsphere-dr:vsphereServer` → `VSPHERE_DR_SERVER`.
  */
+
+export type Vendor = "vsphere" | "veeam" | "zstack";
 
 export interface TlsSettings {
   /** PEM text of the CA that signed the server certificate. */
@@ -15,68 +21,119 @@ export interface TlsSettings {
   allowUnverifiedSsl: boolean;
 }
 
-export interface VsphereSettings extends TlsSettings {
+interface ConnectionIdentity {
+  /** The stack-config namespace the settings were read from, e.g. "vsphere" or "vsphere-dr". */
+  namespace: string;
+  /** The origin requests go to: `https://vc.example.com` (default ports left out, as URL.origin has them). */
   origin: string;
+  /** The server as scheme://host:port, port always given: what outputs record and caches are keyed by. */
+  endpoint: string;
+}
+
+export interface VsphereSettings extends TlsSettings, ConnectionIdentity {
   user: string;
   password: string;
   apiRelease?: string;
 }
 
-export interface VeeamSettings extends TlsSettings {
-  origin: string;
+export interface VeeamSettings extends TlsSettings, ConnectionIdentity {
   username: string;
   password: string;
   /** Undefined: detect from the server. */
   apiVersion?: string;
 }
 
-export interface ZstackSettings extends TlsSettings {
-  origin: string;
+export interface ZstackSettings extends TlsSettings, ConnectionIdentity {
   accountName: string;
   accountPassword: string;
 }
 
-interface SettingSource {
-  configKey: string;
-  envVar?: string;
+/** A setting of a vendor: its key inside the namespace and the suffix of its environment variable. */
+interface SettingSpec {
+  key: string;
+  envSuffix: string;
+  /** For messages: "The vCenter address". */
+  what: string;
+  secret?: boolean;
 }
 
-const VSPHERE_KEYS = {
-  server: { configKey: "vsphere:vsphereServer", envVar: "VSPHERE_SERVER" },
-  user: { configKey: "vsphere:user", envVar: "VSPHERE_USER" },
-  password: { configKey: "vsphere:password", envVar: "VSPHERE_PASSWORD" },
-  allowUnverifiedSsl: { configKey: "vsphere:allowUnverifiedSsl", envVar: "VSPHERE_ALLOW_UNVERIFIED_SSL" },
-  apiRelease: { configKey: "vsphere:apiRelease", envVar: "VSPHERE_API_RELEASE" },
-  caCertificate: { configKey: "vsphere:caCertificate", envVar: "VSPHERE_CA_CERTIFICATE" },
+const SETTINGS = {
+  vsphere: {
+    server: { key: "vsphereServer", envSuffix: "SERVER", what: "The vCenter address" },
+    user: { key: "user", envSuffix: "USER", what: "The vSphere user" },
+    password: { key: "password", envSuffix: "PASSWORD", what: "The vSphere password", secret: true },
+    allowUnverifiedSsl: { key: "allowUnverifiedSsl", envSuffix: "ALLOW_UNVERIFIED_SSL", what: "Skipping TLS verification" },
+    apiRelease: { key: "apiRelease", envSuffix: "API_RELEASE", what: "The VI/JSON release" },
+    caCertificate: { key: "caCertificate", envSuffix: "CA_CERTIFICATE", what: "The CA certificate" },
+  },
+  veeam: {
+    server: { key: "server", envSuffix: "SERVER", what: "The Veeam Orchestrator address" },
+    username: { key: "username", envSuffix: "USERNAME", what: "The Veeam user name" },
+    password: { key: "password", envSuffix: "PASSWORD", what: "The Veeam password", secret: true },
+    apiVersion: { key: "apiVersion", envSuffix: "API_VERSION", what: "The Orchestrator API version" },
+    allowUnverifiedSsl: { key: "allowUnverifiedSsl", envSuffix: "ALLOW_UNVERIFIED_SSL", what: "Skipping TLS verification" },
+    caCertificate: { key: "caCertificate", envSuffix: "CA_CERTIFICATE", what: "The CA certificate" },
+  },
+  zstack: {
+    endpoint: { key: "endpoint", envSuffix: "ENDPOINT", what: "The ZStack endpoint" },
+    accountName: { key: "accountName", envSuffix: "ACCOUNT_NAME", what: "The ZStack account name" },
+    accountPassword: { key: "accountPassword", envSuffix: "ACCOUNT_PASSWORD", what: "The ZStack account password", secret: true },
+    allowUnverifiedSsl: { key: "allowUnverifiedSsl", envSuffix: "ALLOW_UNVERIFIED_SSL", what: "Skipping TLS verification" },
+    caCertificate: { key: "caCertificate", envSuffix: "CA_CERTIFICATE", what: "The CA certificate" },
+  },
+} as const satisfies Record<Vendor, Record<string, SettingSpec>>;
+
+/** The setting that holds the server address, per vendor. */
+const SERVER_SETTING = { vsphere: SETTINGS.vsphere.server, veeam: SETTINGS.veeam.server, zstack: SETTINGS.zstack.endpoint } as const;
+
+/** The settings a namespace needs before anything can be called: server, user and password. */
+const REQUIRED_SETTINGS: Record<Vendor, readonly SettingSpec[]> = {
+  vsphere: [SETTINGS.vsphere.server, SETTINGS.vsphere.user, SETTINGS.vsphere.password],
+  veeam: [SETTINGS.veeam.server, SETTINGS.veeam.username, SETTINGS.veeam.password],
+  zstack: [SETTINGS.zstack.endpoint, SETTINGS.zstack.accountName, SETTINGS.zstack.accountPassword],
 };
 
-const VEEAM_KEYS = {
-  server: { configKey: "veeam:server", envVar: "VEEAM_SERVER" },
-  username: { configKey: "veeam:username", envVar: "VEEAM_USERNAME" },
-  password: { configKey: "veeam:password", envVar: "VEEAM_PASSWORD" },
-  apiVersion: { configKey: "veeam:apiVersion", envVar: "VEEAM_API_VERSION" },
-  allowUnverifiedSsl: { configKey: "veeam:allowUnverifiedSsl", envVar: "VEEAM_ALLOW_UNVERIFIED_SSL" },
-  caCertificate: { configKey: "veeam:caCertificate", envVar: "VEEAM_CA_CERTIFICATE" },
-};
+/** A stack config key and the environment variable behind it. */
+export interface SettingSource {
+  configKey: string;
+  envVar: string;
+}
 
-const ZSTACK_KEYS = {
-  endpoint: { configKey: "zstack:endpoint", envVar: "ZSTACK_ENDPOINT" },
-  accountName: { configKey: "zstack:accountName", envVar: "ZSTACK_ACCOUNT_NAME" },
-  accountPassword: { configKey: "zstack:accountPassword", envVar: "ZSTACK_ACCOUNT_PASSWORD" },
-  allowUnverifiedSsl: { configKey: "zstack:allowUnverifiedSsl", envVar: "ZSTACK_ALLOW_UNVERIFIED_SSL" },
-  caCertificate: { configKey: "zstack:caCertificate", envVar: "ZSTACK_CA_CERTIFICATE" },
-};
+const NAMESPACE_PATTERN = /^[A-Za-z][A-Za-z0-9_-]{0,62}$/;
 
-/** The stack config namespaces this package reads; everything else in the stack config is ignored. */
-const CONFIG_NAMESPACES = ["vsphere", "veeam", "zstack"];
+/** Why a `connection` value is not a usable namespace name, or undefined when it is one. */
+export function namespaceProblem(namespace: unknown): string | undefined {
+  if (typeof namespace !== "string") return "must be a string: the name of a stack-config namespace such as \"vsphere-dr\"";
+  if (namespace === "") return "must not be empty: give the name of a stack-config namespace such as \"vsphere-dr\", or leave it out for the default";
+  if (!NAMESPACE_PATTERN.test(namespace)) {
+    return `must be a namespace name (a letter, then letters, digits, "-" or "_"; at most 63 characters); got ${JSON.stringify(namespace.length > 80 ? `${namespace.slice(0, 80)}…` : namespace)}`;
+  }
+  return undefined;
+}
 
-/** Records the stack config handed to `configure`. Never throws: validation happens when a setting is used. */
+/** The environment-variable prefix of a namespace: `vsphere-dr` → `VSPHERE_DR`. */
+export function environmentPrefix(namespace: string): string {
+  return namespace.toUpperCase().replace(/[^A-Z0-9]+/g, "_");
+}
+
+export function settingSource(namespace: string, spec: SettingSpec): SettingSource {
+  return { configKey: `${namespace}:${spec.key}`, envVar: `${environmentPrefix(namespace)}_${spec.envSuffix}` };
+}
+
+/** The source of the server address of a vendor in a namespace (e.g. `vsphere-dr:vsphereServer` / `VSPHERE_DR_SERVER`). */
+export function serverSource(vendor: Vendor, namespace: string = vendor): SettingSource {
+  return settingSource(namespace, SERVER_SETTING[vendor]);
+}
+
+/**
+ * Records the stack config handed to `configure`: every key of every namespace (a resource may name any namespace in its
+ * `connection`), in memory only. Never throws: validation happens when a setting is used.
+ */
 export function recordStackConfig(values: Record<string, string | undefined>): void {
   const kept: Record<string, string> = {};
   for (const [key, value] of Object.entries(values)) {
-    if (value === undefined) continue;
-    if (!CONFIG_NAMESPACES.includes(key.split(":")[0] ?? "")) continue;
-    kept[key] = value;
+    if (value === undefined || typeof value !== "string" || !key.includes(":")) continue;
+    Object.defineProperty(kept, key, { value, enumerable: true, writable: true, configurable: true });
     if (/password|secret|token/i.test(key)) registerSecret(value);
   }
   const state = runtimeState();
@@ -85,21 +142,22 @@ export function recordStackConfig(values: Record<string, string | undefined>): v
 }
 
 function lookup(source: SettingSource): string | undefined {
-  const fromStack = runtimeState().stackConfig[source.configKey];
+  const config = runtimeState().stackConfig;
+  const fromStack = Object.prototype.hasOwnProperty.call(config, source.configKey) ? config[source.configKey] : undefined;
   if (fromStack !== undefined && fromStack !== "") return fromStack;
-  const fromEnv = source.envVar ? process.env[source.envVar] : undefined;
+  const fromEnv = process.env[source.envVar];
   return fromEnv !== undefined && fromEnv !== "" ? fromEnv : undefined;
 }
 
 function settingName(source: SettingSource): string {
-  return source.envVar ? `${source.configKey} (or ${source.envVar})` : source.configKey;
+  return `${source.configKey} (or ${source.envVar})`;
 }
 
-function required(source: SettingSource, what: string): string {
+function required(source: SettingSource, spec: SettingSpec): string {
   const value = lookup(source);
   if (value === undefined) {
     throw new ConfigurationError(
-      `${what} is not set: run \`pulumi config set ${source.configKey}${/password/i.test(source.configKey) ? " --secret" : ""} <value>\` or set ${source.envVar}.`,
+      `${spec.what} is not set: run \`pulumi config set${spec.secret ? " --secret" : ""} ${source.configKey} <value>\` or set ${source.envVar}.`,
       source.configKey,
     );
   }
@@ -116,7 +174,7 @@ function booleanSetting(source: SettingSource): boolean {
 }
 
 /** A bare host (https is assumed) or an http(s) URL; only the origin is kept. */
-export function parseServerOrigin(raw: string, source: SettingSource): string {
+export function parseServerOrigin(raw: string, source: SettingSource): { origin: string; endpoint: string } {
   const trimmed = raw.trim();
   const withScheme = /^[a-z][a-z0-9+.-]*:\/\//i.test(trimmed) ? trimmed : `https://${trimmed}`;
   let url: URL;
@@ -131,7 +189,8 @@ export function parseServerOrigin(raw: string, source: SettingSource): string {
   if (!url.hostname || url.username || url.password) {
     throw new ConfigurationError(`${settingName(source)} must be a host name or an http(s) URL without credentials; got "${raw}".`, source.configKey);
   }
-  return url.origin;
+  const port = url.port || (url.protocol === "https:" ? "443" : "80");
+  return { origin: url.origin, endpoint: `${url.protocol}//${url.hostname}:${port}` };
 }
 
 function caCertificate(source: SettingSource): string | undefined {
@@ -148,53 +207,99 @@ function caCertificate(source: SettingSource): string | undefined {
   } catch {
     // fall through to the error below
   }
+  throw new ConfigurationError(`${settingName(source)} must be PEM text or the path of a readable PEM file; "${value}" is neither.`, source.configKey);
+}
+
+/** The keys of a namespace that are set in the stack config or the environment, whatever vendor they belong to. */
+function keysSetIn(namespace: string): string[] {
+  const found = new Set<string>();
+  for (const key of Object.keys(runtimeState().stackConfig)) if (key.startsWith(`${namespace}:`)) found.add(key);
+  for (const specs of Object.values(SETTINGS)) {
+    for (const spec of Object.values(specs) as SettingSpec[]) {
+      const source = settingSource(namespace, spec);
+      if (process.env[source.envVar]) found.add(source.envVar);
+    }
+  }
+  return [...found].sort();
+}
+
+/**
+ * Opens a vendor's namespace: validates its name and finds its server. A namespace with no server set is one sentence
+ * naming the namespace, the keys and the variables to set (and what the namespace does hold, when it holds something).
+ */
+function serverOf(vendor: Vendor, namespace: string): { raw: string; source: SettingSource } {
+  const problem = namespaceProblem(namespace);
+  if (problem) throw new ConfigurationError(`connection ${problem}.`, "connection");
+  const source = serverSource(vendor, namespace);
+  const raw = lookup(source);
+  if (raw !== undefined) return { raw, source };
+  const [, user, password] = REQUIRED_SETTINGS[vendor].map((spec) => settingSource(namespace, spec)) as [SettingSource, SettingSource, SettingSource];
+  const held = keysSetIn(namespace);
+  const holding = held.length > 0 ? ` The namespace holds only ${held.join(", ")}: use one namespace per vendor and site.` : "";
   throw new ConfigurationError(
-    `${settingName(source)} must be PEM text or the path of a readable PEM file; "${value}" is neither.`,
+    `${SERVER_SETTING[vendor].what} is not set in namespace "${namespace}": run \`pulumi config set ${source.configKey} <value>\` (with ${user.configKey} and, as a secret, ${password.configKey}) or set ${source.envVar}, ${user.envVar} and ${password.envVar}.${holding}`,
     source.configKey,
   );
 }
 
-function tlsSettings(keys: { allowUnverifiedSsl: SettingSource; caCertificate: SettingSource }): TlsSettings {
-  return { allowUnverifiedSsl: booleanSetting(keys.allowUnverifiedSsl), caCertificate: caCertificate(keys.caCertificate) };
+function tlsSettings(namespace: string, specs: { allowUnverifiedSsl: SettingSpec; caCertificate: SettingSpec }): TlsSettings {
+  return {
+    allowUnverifiedSsl: booleanSetting(settingSource(namespace, specs.allowUnverifiedSsl)),
+    caCertificate: caCertificate(settingSource(namespace, specs.caCertificate)),
+  };
 }
 
-export function vsphereSettings(): VsphereSettings {
-  const origin = parseServerOrigin(required(VSPHERE_KEYS.server, "The vCenter address"), VSPHERE_KEYS.server);
-  const user = required(VSPHERE_KEYS.user, "The vSphere user");
-  const password = required(VSPHERE_KEYS.password, "The vSphere password");
+export function vsphereSettings(namespace = "vsphere"): VsphereSettings {
+  const specs = SETTINGS.vsphere;
+  const server = serverOf("vsphere", namespace);
+  const { origin, endpoint } = parseServerOrigin(server.raw, server.source);
+  const user = required(settingSource(namespace, specs.user), specs.user);
+  const password = required(settingSource(namespace, specs.password), specs.password);
   registerSecret(password);
-  const apiRelease = lookup(VSPHERE_KEYS.apiRelease);
-  if (apiRelease !== undefined && !z.string().regex(/^\d+\.\d+\.\d+\.\d+$/).safeParse(apiRelease).success) {
-    throw new ConfigurationError(
-      `${settingName(VSPHERE_KEYS.apiRelease)} must be a VI/JSON release such as 8.0.3.0 or 9.0.0.0; got "${apiRelease}".`,
-      VSPHERE_KEYS.apiRelease.configKey,
-    );
+  const releaseSource = settingSource(namespace, specs.apiRelease);
+  const apiRelease = lookup(releaseSource);
+  if (apiRelease !== undefined && !/^\d+\.\d+\.\d+\.\d+$/.test(apiRelease)) {
+    throw new ConfigurationError(`${settingName(releaseSource)} must be a VI/JSON release such as 8.0.3.0 or 9.0.0.0; got "${apiRelease}".`, releaseSource.configKey);
   }
-  return { origin, user, password, apiRelease, ...tlsSettings(VSPHERE_KEYS) };
+  return { namespace, origin, endpoint, user, password, apiRelease, ...tlsSettings(namespace, specs) };
 }
 
-export function veeamSettings(): VeeamSettings {
-  const origin = parseServerOrigin(required(VEEAM_KEYS.server, "The Veeam Orchestrator address"), VEEAM_KEYS.server);
-  const username = required(VEEAM_KEYS.username, "The Veeam user name");
-  const password = required(VEEAM_KEYS.password, "The Veeam password");
+export function veeamSettings(namespace = "veeam"): VeeamSettings {
+  const specs = SETTINGS.veeam;
+  const server = serverOf("veeam", namespace);
+  const { origin, endpoint } = parseServerOrigin(server.raw, server.source);
+  const username = required(settingSource(namespace, specs.username), specs.username);
+  const password = required(settingSource(namespace, specs.password), specs.password);
   registerSecret(password);
-  const apiVersion = lookup(VEEAM_KEYS.apiVersion);
+  const versionSource = settingSource(namespace, specs.apiVersion);
+  const apiVersion = lookup(versionSource);
   if (apiVersion !== undefined && !/^v\d+(\.\d+)*$/.test(apiVersion)) {
     throw new ConfigurationError(
-      `${settingName(VEEAM_KEYS.apiVersion)} must be v2 (Availability Orchestrator) or a Recovery Orchestrator version such as v7.21 or v13; got "${apiVersion}".`,
-      VEEAM_KEYS.apiVersion.configKey,
+      `${settingName(versionSource)} must be v2 (Availability Orchestrator) or a Recovery Orchestrator version such as v7.21 or v13; got "${apiVersion}".`,
+      versionSource.configKey,
     );
   }
-  return { origin, username, password, apiVersion, ...tlsSettings(VEEAM_KEYS) };
+  return { namespace, origin, endpoint, username, password, apiVersion, ...tlsSettings(namespace, specs) };
 }
 
-export function zstackSettings(): ZstackSettings {
-  const origin = parseServerOrigin(required(ZSTACK_KEYS.endpoint, "The ZStack endpoint"), ZSTACK_KEYS.endpoint);
-  const accountName = required(ZSTACK_KEYS.accountName, "The ZStack account name");
-  const accountPassword = required(ZSTACK_KEYS.accountPassword, "The ZStack account password");
+export function zstackSettings(namespace = "zstack"): ZstackSettings {
+  const specs = SETTINGS.zstack;
+  const server = serverOf("zstack", namespace);
+  const { origin, endpoint } = parseServerOrigin(server.raw, server.source);
+  const accountName = required(settingSource(namespace, specs.accountName), specs.accountName);
+  const accountPassword = required(settingSource(namespace, specs.accountPassword), specs.accountPassword);
   registerSecret(accountPassword);
-  return { origin, accountName, accountPassword, ...tlsSettings(ZSTACK_KEYS) };
+  return { namespace, origin, endpoint, accountName, accountPassword, ...tlsSettings(namespace, specs) };
 }
 
-/** The stack config key behind a setting, for error messages that must name it. */
-export const SETTING_KEYS = { vsphere: VSPHERE_KEYS, veeam: VEEAM_KEYS, zstack: ZSTACK_KEYS };
+/** The source of any setting of a vendor in a namespace, for messages that must name it. */
+export function sourceOf<V extends Vendor>(vendor: V, setting: keyof (typeof SETTINGS)[V], namespace: string = vendor): SettingSource {
+  return settingSource(namespace, SETTINGS[vendor][setting] as SettingSpec);
+}
+
+/** Every setting of a vendor in a namespace, with its stack config key and environment variable. */
+export function settingSources(vendor: Vendor, namespace: string = vendor): Record<string, SettingSource> {
+  const sources: Record<string, SettingSource> = {};
+  for (const [name, spec] of Object.entries(SETTINGS[vendor]) as [string, SettingSpec][]) sources[name] = settingSource(namespace, spec);
+  return sources;
+}

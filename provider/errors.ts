@@ -21,6 +21,13 @@ export interface VendorFault {
   details?: Record<string, unknown>;
 }
 
+/**
+ * Whether a failed call reached the server and what the server did with it: `notSent` (it never left this process or
+ * the connection was never made), `refused` (the server answered that it did not act), `unknown` (it may have acted).
+ * Set by the call layer (see http/failure.ts); errors raised by this package's own checks carry none.
+ */
+export type Delivery = "notSent" | "refused" | "unknown";
+
 export interface ErrorContext {
   /** The operation that failed, e.g. "CreateSnapshotEx_Task" or "create VmSnapshot". */
   operation: string;
@@ -28,8 +35,11 @@ export interface ErrorContext {
   object?: string;
   cause?: unknown;
   fault?: VendorFault;
-  /** Safe to retry: the request did not take effect or is idempotent. */
+  /** The same call may succeed if made again later (a gateway status, a dropped connection, a busy server). */
   transient?: boolean;
+  delivery?: Delivery;
+  /** How long the server asked the client to wait before calling again (Retry-After), in ms. */
+  retryAfterMs?: number;
 }
 
 export abstract class VmAvailabilityError extends Error {
@@ -38,6 +48,8 @@ export abstract class VmAvailabilityError extends Error {
   readonly object?: string;
   readonly fault?: VendorFault;
   readonly transient: boolean;
+  readonly delivery?: Delivery;
+  readonly retryAfterMs?: number;
 
   constructor(message: string, context: ErrorContext) {
     super(redact(message), context.cause === undefined ? undefined : { cause: context.cause });
@@ -50,6 +62,8 @@ export abstract class VmAvailabilityError extends Error {
     this.object = context.object;
     this.fault = context.fault;
     this.transient = context.transient ?? false;
+    if (context.delivery !== undefined) this.delivery = context.delivery;
+    if (context.retryAfterMs !== undefined) this.retryAfterMs = context.retryAfterMs;
   }
 
   override toString(): string {

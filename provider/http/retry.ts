@@ -1,5 +1,5 @@
-import { ConnectionError, TimeoutError, VmAvailabilityError } from "../errors";
 import { backoffDelay, sleep } from "./backoff";
+import { classify, mayRepeat } from "./failure";
 
 export interface RetryPolicy {
   /** Total tries, the first included. */
@@ -10,27 +10,20 @@ export interface RetryPolicy {
 
 const DEFAULT_RETRY_POLICY: RetryPolicy = { attempts: 5, baseDelayMs: 200, maxDelayMs: 5_000 };
 
-/**
- * The one place that decides whether a failed call may be repeated. A call that may have started something on the
- * server (`idempotent: false`) is repeated only when the server provably did not act on it: the connection was never
- * made, or the server refused it (a gateway status, a busy object). A reset mid-request or a response timeout is
- * ambiguous: the caller reads the state back instead.
- */
-export function isRetryable(error: unknown, idempotent: boolean): boolean {
-  if (!(error instanceof VmAvailabilityError) || !error.transient) return false;
-  if (idempotent) return true;
-  if (error instanceof ConnectionError) return !error.requestSent;
-  return !(error instanceof TimeoutError);
-}
-
 export interface RetryOptions {
+  /** False for a call that starts work: it is repeated only when the server provably did not act on it. */
   idempotent: boolean;
+  /** Epoch ms: the operation's deadline. No try starts, and no wait runs, past it. */
+  deadline: number;
   policy?: RetryPolicy;
   signal?: AbortSignal;
-  /** Epoch ms after which no further try is started. */
-  deadline?: number;
 }
 
+/**
+ * Makes a call, repeating it after a failure that `mayRepeat` allows, with backoff and jitter, and never sooner than
+ * the server's Retry-After. Gives up with the last error when the attempts are spent or the next try would start after
+ * the deadline.
+ */
 export async function withRetry<T>(call: (attempt: number) => Promise<T>, options: RetryOptions): Promise<T> {
   const policy = options.policy ?? DEFAULT_RETRY_POLICY;
   for (let attempt = 0; ; attempt += 1) {
@@ -38,9 +31,9 @@ export async function withRetry<T>(call: (attempt: number) => Promise<T>, option
       return await call(attempt);
     } catch (error) {
       const last = attempt + 1 >= policy.attempts;
-      if (last || !isRetryable(error, options.idempotent)) throw error;
-      const wait = backoffDelay(attempt, policy.baseDelayMs, policy.maxDelayMs);
-      if (options.deadline !== undefined && Date.now() + wait >= options.deadline) throw error;
+      if (last || !mayRepeat(error, options.idempotent)) throw error;
+      const wait = Math.max(backoffDelay(attempt, policy.baseDelayMs, policy.maxDelayMs), classify(error).retryAfterMs ?? 0);
+      if (Date.now() + wait >= options.deadline) throw error;
       await sleep(wait, options.signal);
     }
   }

@@ -1,6 +1,8 @@
 import { CancelledError, TimeoutError, VmAvailabilityError } from "../errors";
-import { isRetryable } from "./retry";
 import { backoffDelay, sleep } from "./backoff";
+import { mayRepeat } from "./failure";
+
+export { deadlineAfter } from "../deadline";
 
 /** What one look at the world says: finished with a value, or not yet (with a description of what was seen). */
 export type Observation<T> = { done: true; value: T } | { done: false; state: string };
@@ -17,8 +19,6 @@ export interface WaitOptions<T> {
   initialDelayMs?: number;
   maxDelayMs?: number;
   signal?: AbortSignal;
-  /** Called once when the deadline passes, before the TimeoutError is thrown (e.g. to cancel a task); returns a note for the message. */
-  onTimeout?: (lastState: string | undefined) => Promise<string | undefined>;
 }
 
 /**
@@ -41,14 +41,13 @@ export async function waitFor<T>(options: WaitOptions<T>): Promise<T> {
       if (observation.done) return observation.value;
       lastState = observation.state;
     } catch (error) {
-      if (!isRetryable(error, true)) throw error;
+      if (!mayRepeat(error, true)) throw error;
       lastState = `unreachable (${error instanceof VmAvailabilityError ? error.message : String(error)})`;
     }
     const remaining = options.deadline - Date.now();
     if (remaining <= 0) {
-      const note = options.onTimeout ? await options.onTimeout(lastState).catch(() => undefined) : undefined;
       throw new TimeoutError(
-        `Timed out waiting for ${options.what}; last state: ${lastState ?? "none seen"}.${note ? ` ${note}` : ""}`,
+        `Timed out waiting for ${options.what}; last state: ${lastState ?? "none seen"}.`,
         lastState,
         { operation: options.operation, object: options.object },
       );
@@ -60,9 +59,4 @@ export async function waitFor<T>(options: WaitOptions<T>): Promise<T> {
       // aborted: reported at the top of the loop
     }
   }
-}
-
-/** A deadline from a timeout in seconds. */
-export function deadlineAfter(seconds: number): number {
-  return Date.now() + seconds * 1000;
 }

@@ -1,6 +1,8 @@
 import type { z } from "zod";
 import { AuthenticationError, ConflictError, NotFoundError, ServerError, VendorFaultError } from "../errors";
-import { send, unexpectedStatus, type HttpRequest, type HttpResponse } from "../http/transport";
+import { deadlineAfter, PREVIEW_READ_SECONDS } from "../deadline";
+import { errorForStatus } from "../http/status";
+import { send, type HttpRequest, type HttpResponse } from "../http/transport";
 import { withRetry } from "../http/retry";
 import type { VeeamConnection } from "./connection";
 import * as token from "./token";
@@ -40,7 +42,7 @@ export async function apiRequest(conn: VeeamConnection, request: ApiRequest): Pr
     }
     if (response.status >= 200 && response.status < 300) return response;
     throw statusError(response, request);
-  }, { idempotent: request.idempotent, signal: request.signal, deadline: request.deadline });
+  }, { idempotent: request.idempotent, signal: request.signal, deadline: request.deadline ?? deadlineAfter(PREVIEW_READ_SECONDS) });
 }
 
 function httpRequest(request: ApiRequest, bearer: string): HttpRequest {
@@ -69,7 +71,7 @@ export function statusError(response: HttpResponse, request: ApiRequest): Error 
   if (response.status === 400 || response.status === 422) {
     return new VendorFaultError(`The Orchestrator refused ${request.operation} on ${request.object ?? request.path} (HTTP ${response.status})${text ? `: ${text}` : ""}.`, { ...context, fault });
   }
-  return unexpectedStatus(response, { method: request.method, path: request.path, operation: request.operation, object: request.object });
+  return errorForStatus(response, { operation: request.operation, object: request.object });
 }
 
 /** Parses a JSON answer with a schema; a body that does not fit is a ServerError naming the operation. */

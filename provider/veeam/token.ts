@@ -1,7 +1,9 @@
 import { AuthenticationError, ConfigurationError, ServerError } from "../errors";
 import { registerSecret } from "../redact";
 import { memo } from "../runtime";
-import { send, unexpectedStatus, type HttpRequest, type HttpResponse } from "../http/transport";
+import { deadlineAfter, PREVIEW_READ_SECONDS } from "../deadline";
+import { errorForStatus } from "../http/status";
+import { send, type HttpRequest, type HttpResponse } from "../http/transport";
 import { withRetry } from "../http/retry";
 import type { ApiGeneration, VeeamConnection } from "./connection";
 import { camelCaseKeys, veeamSchemas, type TokenResponse } from "./schemas";
@@ -124,9 +126,9 @@ async function grant(conn: VeeamConnection, form: Record<string, string>, operat
   // A token grant changes nothing on the server: safe to repeat after a transient failure.
   return withRetry(async () => {
     const response = await send(conn.endpoint, request);
-    if (response.status === 502 || response.status === 503 || response.status === 504 || response.status === 429) throw unexpectedStatus(response, request);
+    if (response.status === 502 || response.status === 503 || response.status === 504 || response.status === 429) throw errorForStatus(response, request);
     return response;
-  }, { idempotent: true, signal });
+  }, { idempotent: true, signal, deadline: deadlineAfter(PREVIEW_READ_SECONDS) });
 }
 
 function parseToken(response: HttpResponse, conn: VeeamConnection): TokenResponse {
@@ -180,5 +182,5 @@ function grantFailure(response: HttpResponse, conn: VeeamConnection, operation: 
       { operation, object },
     );
   }
-  return unexpectedStatus(response, { method: "POST", path: tokenPath(conn.generation), operation, object });
+  return errorForStatus(response, { operation, object });
 }

@@ -1,44 +1,46 @@
 import { createHash } from "node:crypto";
 import * as config from "../config";
+import { deadlineAfter, PREVIEW_READ_SECONDS } from "../deadline";
 import { AuthenticationError, ServerError } from "../errors";
 import { registerSecret } from "../redact";
 import { memo, runtimeState } from "../runtime";
 import { send, type Endpoint } from "../http/transport";
-import { withRetry } from "../http/retry";
-import { errorForResponse } from "./faults";
+import { newConnectionState, type ConnectionState, type SessionState } from "./connectionState";
+import { sendRetrying } from "./sessionless";
 import { negotiateRelease, serviceContent } from "./release";
 import type { ServiceContent } from "./schemas";
 
-/** A logged-in VI/JSON session, shared by every call of the provider process to one vCenter as one user. */
-export interface VsphereConnection {
+/**
+ * A logged-in VI/JSON session, shared by every call of the provider process to one vCenter as one user (whatever
+ * namespace named it), with everything that belongs to that vCenter: task collector, batched reads, capabilities.
+ */
+export interface VsphereConnection extends ConnectionState {
+  /** The stack-config namespace that opened the connection (named in messages). */
+  namespace: string;
   endpoint: Endpoint;
+  /** The server as scheme://host:port: what caches and locks are keyed by. */
+  endpointKey: string;
   release: string;
   content: ServiceContent;
   user: string;
-  /** Mutable: replaced by a re-login. `generation` tells concurrent callers whether someone already re-logged in. */
-  session: { id: string; generation: number; relogin?: Promise<void> };
+  session: SessionState;
   password: () => string;
 }
 
 const SESSION_HEADER = "vmware-api-session-id";
 
-/** The connection for the current settings, logging in on first use. Concurrent first calls share one login. */
-export async function connect(): Promise<VsphereConnection> {
-  const settings = config.vsphereSettings();
+/**
+ * The connection for the settings of `namespace`, logging in on first use. Concurrent first calls share one login;
+ * `deadline` bounds the login of the call that opens it.
+ */
+export async function connect(namespace = "vsphere", deadline = deadlineAfter(PREVIEW_READ_SECONDS)): Promise<VsphereConnection> {
+  const settings = config.vsphereSettings(namespace);
   const fingerprint = createHash("sha256")
-    .update([settings.origin, settings.user, settings.password, settings.apiRelease ?? "", settings.caCertificate ?? "", String(settings.allowUnverifiedSsl)].join("\u0000"))
+    .update([settings.endpoint, settings.user, settings.password, settings.apiRelease ?? "", settings.caCertificate ?? "", String(settings.allowUnverifiedSsl)].join("\u0000"))
     .digest("hex")
     .slice(0, 16);
   const key = `vsphere.connection:${fingerprint}`;
-  const pending = memo(key, () =>
-    open({
-      origin: settings.origin,
-      settingKey: "vsphere:vsphereServer",
-      namespace: "vsphere",
-      allowUnverifiedSsl: settings.allowUnverifiedSsl,
-      caCertificate: settings.caCertificate,
-    }, settings.user, settings.apiRelease),
-  );
+  const pending = memo(key, () => open(settings, deadline));
   try {
     return await pending;
   } catch (error) {
@@ -47,12 +49,30 @@ export async function connect(): Promise<VsphereConnection> {
   }
 }
 
-async function open(endpoint: Endpoint, user: string, configuredRelease: string | undefined): Promise<VsphereConnection> {
-  const release = await negotiateRelease(endpoint, configuredRelease);
-  const content = await serviceContent(endpoint, release);
-  const password = (): string => config.vsphereSettings().password;
-  const sessionId = await login(endpoint, release, content, user, password());
-  const connection: VsphereConnection = { endpoint, release, content, user, session: { id: sessionId, generation: 1 }, password };
+async function open(settings: config.VsphereSettings, deadline: number): Promise<VsphereConnection> {
+  const namespace = settings.namespace;
+  const endpoint: Endpoint = {
+    origin: settings.origin,
+    settingKey: config.serverSource("vsphere", namespace).configKey,
+    namespace,
+    allowUnverifiedSsl: settings.allowUnverifiedSsl,
+    caCertificate: settings.caCertificate,
+  };
+  const release = await negotiateRelease(endpoint, settings.apiRelease, deadline);
+  const content = await serviceContent(endpoint, release, deadline);
+  const password = (): string => config.vsphereSettings(namespace).password;
+  const sessionId = await login(endpoint, release, content, settings.user, password(), deadline);
+  const connection: VsphereConnection = {
+    namespace,
+    endpoint,
+    endpointKey: settings.endpoint,
+    release,
+    content,
+    user: settings.user,
+    session: { id: sessionId, generation: 1 },
+    password,
+    ...newConnectionState(),
+  };
   logoutAtExit(connection);
   return connection;
 }
@@ -61,21 +81,36 @@ function sessionManagerId(content: ServiceContent): string {
   return content.sessionManager?.value ?? "SessionManager";
 }
 
-async function login(endpoint: Endpoint, release: string, content: ServiceContent, user: string, password: string): Promise<string> {
+async function login(endpoint: Endpoint, release: string, content: ServiceContent, user: string, password: string, deadline: number): Promise<string> {
   const operation = "Login";
-  const response = await withRetry(
-    () =>
-      send(endpoint, {
+  const object = `vCenter ${endpoint.origin}`;
+  let response;
+  try {
+    response = await sendRetrying(
+      endpoint,
+      {
         method: "POST",
         path: `/sdk/vim25/${release}/SessionManager/${encodeURIComponent(sessionManagerId(content))}/Login`,
         headers: { "content-type": "application/json", accept: "application/json" },
         body: JSON.stringify({ userName: user, password }),
         operation,
-        object: `vCenter ${endpoint.origin}`,
-      }),
-    { idempotent: true },
-  );
-  if (response.status !== 200) throw errorForResponse(response, { operation, object: `vCenter ${endpoint.origin} as ${user}` });
+        object,
+        deadline,
+      },
+      { idempotent: true, accepted: (status) => status === 200 },
+    );
+  } catch (error) {
+    if (error instanceof AuthenticationError && error.fault?.type === "InvalidLogin") {
+      const namespace = endpoint.namespace;
+      const userSource = config.sourceOf("vsphere", "user", namespace);
+      const passwordSource = config.sourceOf("vsphere", "password", namespace);
+      throw new AuthenticationError(
+        `vCenter ${endpoint.origin} rejected the login of ${user} (InvalidLogin): check ${userSource.configKey} and ${passwordSource.configKey} (or ${userSource.envVar} / ${passwordSource.envVar}).`,
+        { operation, object, fault: error.fault, cause: error, delivery: "refused" },
+      );
+    }
+    throw error;
+  }
   const sessionId = response.headers[SESSION_HEADER];
   if (!sessionId) {
     throw new ServerError(`Login to ${endpoint.origin} succeeded but the answer carries no ${SESSION_HEADER} header.`, response.status, { operation });
@@ -88,12 +123,12 @@ async function login(endpoint: Endpoint, release: string, content: ServiceConten
  * Logs in again after the server said NotAuthenticated, once for all concurrent callers: a caller whose failed request
  * used an older session generation just replays with the current one.
  */
-export async function relogin(connection: VsphereConnection, failedGeneration: number): Promise<void> {
+export async function relogin(connection: VsphereConnection, failedGeneration: number, deadline: number): Promise<void> {
   if (connection.session.generation !== failedGeneration) return;
   if (!connection.session.relogin) {
     connection.session.relogin = (async () => {
       try {
-        const id = await login(connection.endpoint, connection.release, connection.content, connection.user, connection.password());
+        const id = await login(connection.endpoint, connection.release, connection.content, connection.user, connection.password(), deadline);
         connection.session.id = id;
         connection.session.generation += 1;
       } finally {

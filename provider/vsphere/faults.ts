@@ -8,21 +8,24 @@ import {
   type VendorFault,
   type VmAvailabilityError,
 } from "../errors";
+import { VENDOR_REFUSAL } from "../http/failure";
+import { errorForStatus } from "../http/status";
 import type { HttpResponse } from "../http/transport";
+import { vendorExcerpt } from "../http/vendorText";
 import { vimSchemas, type MethodFaultBody } from "./schemas";
 
-/** Fault types that mean "the session is gone": log in again once and replay. */
-export const RELOGIN_FAULTS = ["NotAuthenticated"];
+const MAX_FAULT_DEPTH = 8;
 
 /** Reads a MethodFault (or a SOAP-era LocalizedMethodFault {fault, localizedMessage}) into type, message and fields. */
-export function parseMethodFault(raw: unknown): VendorFault | undefined {
-  if (!raw || typeof raw !== "object") return undefined;
+export function parseMethodFault(raw: unknown, depth = 0): VendorFault | undefined {
+  // Causes nest; a server could nest them without end: a bounded walk keeps a hostile answer from exhausting the stack.
+  if (!raw || typeof raw !== "object" || depth > MAX_FAULT_DEPTH) return undefined;
   const wrapper = raw as { _typeName?: unknown; fault?: unknown; localizedMessage?: unknown };
   // Only a LocalizedMethodFault wraps its fault: MethodFaults such as VmConfigIncompatibleForFaultTolerance carry a
   // `fault` field of their own (the specific issue) and must keep their own _typeName.
   const isWrapper = wrapper._typeName === undefined || wrapper._typeName === "LocalizedMethodFault";
   if (isWrapper && wrapper.fault && typeof wrapper.fault === "object") {
-    const inner = parseMethodFault(wrapper.fault);
+    const inner = parseMethodFault(wrapper.fault, depth + 1);
     if (inner && typeof wrapper.localizedMessage === "string" && wrapper.localizedMessage) return { ...inner, message: wrapper.localizedMessage };
     return inner;
   }
@@ -33,13 +36,14 @@ export function parseMethodFault(raw: unknown): VendorFault | undefined {
   for (const [key, value] of Object.entries(body)) {
     if (key !== "_typeName" && key !== "faultMessage" && key !== "faultCause") details[key] = value;
   }
-  const cause = parseMethodFault(body.faultCause);
+  const cause = parseMethodFault(body.faultCause, depth + 1);
   if (cause) details["faultCause"] = cause.type;
-  const nested = parseMethodFault(body["fault"]);
+  const nested = parseMethodFault(body["fault"], depth + 1);
   const messages = (body.faultMessage ?? []).map((m) => m.message).filter((m): m is string => !!m);
+  const message = messages.join(" ") || describeFields(body._typeName ?? "", details) || nested?.message || cause?.message;
   return {
-    type: body._typeName ?? "MethodFault",
-    message: messages.join(" ") || describeFields(body._typeName ?? "", details) || nested?.message || cause?.message,
+    type: vendorExcerpt(body._typeName ?? "MethodFault", 100),
+    ...(message === undefined ? {} : { message: vendorExcerpt(message) }),
     details,
   };
 }
@@ -65,27 +69,29 @@ function describeFields(type: string, details: Record<string, unknown>): string 
   }
 }
 
-/** Builds the typed error for a vSphere fault, keeping its `_typeName`, message and fields. */
+/**
+ * Builds the typed error for a vSphere fault, keeping its `_typeName`, message and fields. The server answered and did
+ * not act: a refusal. TaskInProgress is a ConflictError: the task layer waits for the VM and tries again.
+ */
 export function errorForFault(fault: VendorFault, context: ErrorContext): VmAvailabilityError {
   const where = context.object ? ` on ${context.object}` : "";
   const message = `${context.operation}${where} failed: ${fault.type}${fault.message ? `: ${fault.message}` : ""}`;
-  const withFault = { ...context, fault };
+  const withFault = { ...context, ...VENDOR_REFUSAL, fault };
   switch (fault.type) {
     case "InvalidLogin":
-      return new AuthenticationError(`${message}. Check vsphere:user and vsphere:password (or VSPHERE_USER / VSPHERE_PASSWORD).`, withFault);
     case "NotAuthenticated":
     case "NoPermission":
       return new AuthenticationError(message, withFault);
     case "ManagedObjectNotFound":
       return new NotFoundError(message, withFault);
     case "TaskInProgress":
-      return new ConflictError(message, { ...withFault, transient: true });
+      return new ConflictError(message, withFault);
     default:
       return new VendorFaultError(message, withFault);
   }
 }
 
-/** Turns a non-2xx VI/JSON answer into a typed error: a JSON body with `_typeName` is a fault, anything else a ServerError. */
+/** Turns a non-2xx VI/JSON answer into a typed error: a JSON body with `_typeName` is a fault, anything else goes by its status. */
 export function errorForResponse(response: HttpResponse, context: ErrorContext): VmAvailabilityError {
   let body: unknown;
   try {
@@ -95,19 +101,7 @@ export function errorForResponse(response: HttpResponse, context: ErrorContext):
   }
   const fault = parseMethodFault(body);
   if (fault) return errorForFault(fault, context);
-  const where = context.object ? ` on ${context.object}` : "";
-  const snippet = response.text.length > 200 ? `${response.text.slice(0, 200)}…` : response.text;
-  if (response.status === 404) {
-    return new NotFoundError(`${context.operation}${where} failed: HTTP 404 (the server does not serve this path)${snippet ? `: ${snippet}` : ""}`, {
-      ...context,
-      fault: { type: "HTTP404" },
-    });
-  }
-  if (response.status === 401 || response.status === 403) {
-    return new AuthenticationError(`${context.operation}${where} failed: HTTP ${response.status}`, { ...context, fault: { type: `HTTP${response.status}` } });
-  }
-  const transient = [429, 502, 503, 504].includes(response.status);
-  return new ServerError(`${context.operation}${where} failed: HTTP ${response.status}${snippet ? `: ${snippet}` : ""}`, response.status, { ...context, transient });
+  return errorForStatus(response, context);
 }
 
 export function isFault(error: unknown, ...types: string[]): boolean {

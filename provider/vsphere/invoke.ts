@@ -1,6 +1,6 @@
 import { ServerError } from "../errors";
 import { withRetry } from "../http/retry";
-import { send, type HttpRequest } from "../http/transport";
+import { send } from "../http/transport";
 import * as connections from "./connection";
 import { errorForResponse } from "./faults";
 import { describeMoRef, type MoRef } from "./moref";
@@ -8,6 +8,9 @@ import { describeMoRef, type MoRef } from "./moref";
 export interface CallOptions {
   /** False for calls that start something (tasks, guest shutdown): they are repeated only when the server provably did not act. */
   idempotent?: boolean;
+  /** Epoch ms: the operation's deadline, which bounds the request and every retry. */
+  deadline: number;
+  /** Longest time for one request (default: the transport's). */
   timeoutMs?: number;
   signal?: AbortSignal;
   /** Object named in errors when it is not the MoRef the call is made on (e.g. the VM a PropertyCollector call is about). */
@@ -22,7 +25,7 @@ export async function invokeMethod(
   target: Target,
   method: string,
   body: Record<string, unknown> | undefined,
-  options: CallOptions = {},
+  options: CallOptions,
 ): Promise<unknown> {
   return call(connection, {
     method: "POST",
@@ -35,7 +38,7 @@ export async function invokeMethod(
 }
 
 /** GETs a property of a managed object (`runtime`, `snapshot`, `info`…). Returns the parsed JSON (null stays null). */
-export async function getProperty(connection: connections.VsphereConnection, target: Target, property: string, options: CallOptions = {}): Promise<unknown> {
+export async function getProperty(connection: connections.VsphereConnection, target: Target, property: string, options: CallOptions): Promise<unknown> {
   return call(connection, { method: "GET", target, name: property, body: undefined, idempotent: true, options });
 }
 
@@ -48,12 +51,12 @@ interface Call {
   options: CallOptions;
 }
 
+/** One call with the session header; NotAuthenticated logs in again once (for all concurrent callers) and replays. */
 async function call(connection: connections.VsphereConnection, spec: Call): Promise<unknown> {
   const object = spec.options.object ?? describeMoRef(spec.target);
   const path = `/sdk/vim25/${connection.release}/${encodeURIComponent(spec.target.type)}/${encodeURIComponent(spec.target.value)}/${encodeURIComponent(spec.name)}`;
-  const attempt = async (): Promise<unknown> => {
-    const generation = connection.session.generation;
-    const request: HttpRequest = {
+  const once = async (): Promise<unknown> => {
+    const response = await send(connection.endpoint, {
       method: spec.method,
       path,
       headers: {
@@ -65,24 +68,25 @@ async function call(connection: connections.VsphereConnection, spec: Call): Prom
       operation: spec.name,
       object,
       timeoutMs: spec.options.timeoutMs,
+      deadline: spec.options.deadline,
       signal: spec.options.signal,
-    };
-    const response = await send(connection.endpoint, request);
+    });
     if (response.status === 200) return parseJsonBody(response.text, spec.name, object, response.status);
     if (response.status === 204) return undefined;
-    const error = errorForResponse(response, { operation: spec.name, object });
-    throw Object.assign(error, { sessionGeneration: generation });
+    throw errorForResponse(response, { operation: spec.name, object });
   };
-  const attemptWithRelogin = async (): Promise<unknown> => {
+  const attempt = async (): Promise<unknown> => {
+    const generation = connection.session.generation;
     try {
-      return await attempt();
+      return await once();
     } catch (error) {
       if (!connections.isSessionExpired(error)) throw error;
-      await connections.relogin(connection, (error as { sessionGeneration?: number }).sessionGeneration ?? connection.session.generation);
-      return attempt();
+      // The server refused the call for want of a session: it did not act, so the replay is safe.
+      await connections.relogin(connection, generation, spec.options.deadline);
+      return once();
     }
   };
-  return withRetry(attemptWithRelogin, { idempotent: spec.idempotent, signal: spec.options.signal });
+  return withRetry(attempt, { idempotent: spec.idempotent, deadline: spec.options.deadline, signal: spec.options.signal });
 }
 
 function parseJsonBody(text: string, operation: string, object: string, status: number): unknown {
@@ -90,6 +94,6 @@ function parseJsonBody(text: string, operation: string, object: string, status: 
   try {
     return JSON.parse(text);
   } catch {
-    throw new ServerError(`${operation} on ${object}: the server answered ${status} with a body that is not JSON.`, status, { operation, object });
+    throw new ServerError(`${operation} on ${object}: the server answered ${status} with a body that is not JSON.`, status, { operation, object, delivery: "unknown" });
   }
 }

@@ -9,6 +9,10 @@ export function moRef(type: string, value: string): MoRef {
   return { _typeName: "ManagedObjectReference", type, value };
 }
 
+export function vmRef(vmId: string): MoRef {
+  return moRef("VirtualMachine", vmId);
+}
+
 export function describeMoRef(ref: { type: string; value: string }): string {
   return `${ref.type}:${ref.value}`;
 }

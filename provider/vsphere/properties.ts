@@ -1,30 +1,13 @@
-import { NotFoundError } from "../errors";
+import { NotFoundError, TimeoutError } from "../errors";
 import { parseAnswer } from "../http/parseAnswer";
-import * as connections from "./connection";
+import type * as connections from "./connection";
+import type { PendingRead, PropertyBatchState } from "./connectionState";
 import { isFault } from "./faults";
 import { invokeMethod } from "./invoke";
 import { describeMoRef, moRef, unbox } from "./moref";
 import { vimSchemas, type RetrieveResult } from "./schemas";
 
 type Target = { type: string; value: string };
-
-interface PendingRead {
-  target: Target;
-  paths: string[];
-  resolve: (values: Record<string, unknown>) => void;
-  reject: (error: unknown) => void;
-}
-
-interface BatchState {
-  queue: PendingRead[];
-  scheduled: boolean;
-  /** When the open batch received its first read, and its latest one (ms, monotonic). */
-  openedAt: number;
-  lastArrival: number;
-  /** When the last batch was sent and how many reads it carried: a refresh in progress keeps batches open longer. */
-  lastFlushAt: number;
-  lastFlushSize: number;
-}
 
 /**
  * Batching: a batch closes when no read has joined it for a quiet period, when it has been open MAX_LINGER_MS while
@@ -44,12 +27,25 @@ const MAX_OBJECTS_PER_CALL = 1000;
  * concurrently are coalesced into one PropertyCollector RetrievePropertiesEx call. A property that is unset is absent
  * from the result; an object that does not exist throws NotFoundError.
  */
-export function readProperties(connection: connections.VsphereConnection, target: Target, paths: string[]): Promise<Record<string, unknown>> {
-  const holder = connection as connections.VsphereConnection & { propertyBatch?: BatchState };
-  const batch = (holder.propertyBatch ??= { queue: [], scheduled: false, openedAt: 0, lastArrival: 0, lastFlushAt: -Infinity, lastFlushSize: 0 });
+export function readProperties(
+  connection: connections.VsphereConnection,
+  target: Target,
+  paths: string[],
+  options: { deadline: number },
+): Promise<Record<string, unknown>> {
+  const batch = connection.propertyBatch;
   return new Promise((resolve, reject) => {
     const now = performance.now();
-    batch.queue.push({ target, paths, resolve, reject });
+    // The batch call runs until the latest deadline of its reads; each read still ends at its own.
+    const timer = setTimeout(
+      () => reject(new TimeoutError(`Reading ${describeMoRef(target)} did not finish before the operation's deadline.`, undefined, { operation: "RetrievePropertiesEx", object: describeMoRef(target), delivery: "unknown" })),
+      Math.max(0, options.deadline - Date.now()),
+    );
+    const settle = <T>(done: (value: T) => void) => (value: T): void => {
+      clearTimeout(timer);
+      done(value);
+    };
+    batch.queue.push({ target, paths, deadline: options.deadline, resolve: settle(resolve), reject: settle(reject) });
     batch.lastArrival = now;
     if (batch.queue.length >= MAX_OBJECTS_PER_CALL) {
       flushBatch(connection, batch);
@@ -64,7 +60,7 @@ export function readProperties(connection: connections.VsphereConnection, target
 }
 
 /** Closes the batch once it has been quiet for its quiet period or open for MAX_LINGER_MS; until then looks again later. */
-function scheduleFlush(connection: connections.VsphereConnection, batch: BatchState, delayMs: number): void {
+function scheduleFlush(connection: connections.VsphereConnection, batch: PropertyBatchState, delayMs: number): void {
   setTimeout(() => {
     if (!batch.scheduled) return;
     const now = performance.now();
@@ -80,12 +76,12 @@ function scheduleFlush(connection: connections.VsphereConnection, batch: BatchSt
 }
 
 /** A stream of reads (this batch already has several, or the previous one was large and recent) waits longer for more. */
-function quietPeriod(batch: BatchState): number {
+function quietPeriod(batch: PropertyBatchState): number {
   const streaming = batch.queue.length >= BURST_SIZE || (batch.lastFlushSize >= BURST_SIZE && batch.openedAt - batch.lastFlushAt < BURST_QUIET_MS);
   return streaming ? BURST_QUIET_MS : QUIET_MS;
 }
 
-function flushBatch(connection: connections.VsphereConnection, batch: BatchState): void {
+function flushBatch(connection: connections.VsphereConnection, batch: PropertyBatchState): void {
   batch.scheduled = false;
   const reads = batch.queue.splice(0, batch.queue.length);
   batch.lastFlushAt = performance.now();
@@ -149,7 +145,9 @@ async function retrieve(connection: connections.VsphereConnection, reads: Pendin
   const collector = connection.content.propertyCollector;
   const results = new Map<string, Record<string, unknown>>();
   const single = reads.length === 1 ? describeMoRef(reads[0]!.target) : `${reads.length} objects`;
-  let answer = parseResult(await invokeMethod(connection, collector, "RetrievePropertiesEx", { specSet, options: { _typeName: "RetrieveOptions" } }, { idempotent: true, object: single }));
+  const deadline = Math.max(...reads.map((read) => read.deadline));
+  const options = { idempotent: true, object: single, deadline };
+  let answer = parseResult(await invokeMethod(connection, collector, "RetrievePropertiesEx", { specSet, options: { _typeName: "RetrieveOptions" } }, options));
   for (;;) {
     for (const content of answer?.objects ?? []) {
       const values: Record<string, unknown> = {};
@@ -157,7 +155,7 @@ async function retrieve(connection: connections.VsphereConnection, reads: Pendin
       results.set(`${content.obj.type}:${content.obj.value}`, values);
     }
     if (!answer?.token) return results;
-    answer = parseResult(await invokeMethod(connection, collector, "ContinueRetrievePropertiesEx", { token: answer.token }, { idempotent: true, object: single }));
+    answer = parseResult(await invokeMethod(connection, collector, "ContinueRetrievePropertiesEx", { token: answer.token }, options));
   }
 }
 

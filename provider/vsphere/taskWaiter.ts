@@ -1,21 +1,16 @@
-import { CancelledError, TimeoutError, type VmAvailabilityError } from "../errors";
+import { CancelledError, TimeoutError } from "../errors";
+import { backoffDelay, sleep } from "../http/backoff";
+import { mayRepeat } from "../http/failure";
 import { parseAnswer } from "../http/parseAnswer";
 import { waitFor } from "../http/waiter";
-import { backoffDelay, sleep } from "../http/backoff";
-import { isRetryable } from "../http/retry";
 import type * as connections from "./connection";
+import type { TaskCollectorState, TaskHandle, TaskListener } from "./connectionState";
 import { errorForFault, isFault, parseMethodFault } from "./faults";
 import { getProperty, invokeMethod } from "./invoke";
 import { describeMoRef, moRef, unbox, type MoRef } from "./moref";
 import { vimSchemas, type TaskInfo } from "./schemas";
 
-/** A started vSphere task: what `*_Task` methods return. */
-export interface TaskHandle {
-  task: MoRef;
-  operation: string;
-  /** The object the task works on, for messages. */
-  object: string;
-}
+export type { TaskHandle } from "./connectionState";
 
 export interface TaskWaitOptions {
   /** Epoch ms. */
@@ -24,58 +19,47 @@ export interface TaskWaitOptions {
   onProgress?: (percent: number) => void;
 }
 
-/** The outcome of a successful task: its TaskInfo and the unboxed result. */
-export interface TaskOutcome {
-  info: TaskInfo;
-  result: unknown;
-}
-
-interface Listener {
-  handle: TaskHandle;
-  deadline: number;
-  info?: TaskInfo;
-  settle: (outcome: { info: TaskInfo } | { error: unknown }) => void;
-}
-
 /**
- * One PropertyCollector per connection, one filter per awaited task, one WaitForUpdatesEx long-poll loop for all of
- * them: completion is seen as soon as vSphere reports it, and concurrent waits share the same call.
+ * How a wait ended: the task succeeded (its TaskInfo and unboxed result), or the deadline came first (the last TaskInfo
+ * seen, if any). A task that failed is thrown as the typed error of its fault. What to do about a task still running at
+ * the deadline (cancel it, report it) is the caller's decision: this module only waits.
  */
-interface Collector {
-  ref?: MoRef;
-  creating?: Promise<MoRef>;
-  version: string;
-  listeners: Map<string, Listener>;
-  filterCount: number;
-  looping: boolean;
-  /** True while a WaitForUpdatesEx call is on the wire: only then is there a pending wait worth cancelling. */
-  inFlight?: boolean;
-  /** Set when the server cannot do PropertyCollector waits: every wait polls Task.info instead. */
-  unsupported?: boolean;
-}
+export type TaskWait = { status: "success"; info: TaskInfo; result: unknown } | { status: "deadline"; handle: TaskHandle; lastInfo?: TaskInfo };
 
 const MAX_WAIT_SECONDS = 30;
-const RECYCLE_AFTER_FILTERS = 200;
+/** A collector call gets this long beyond its own long-poll before the request counts as lost. */
+const LONG_POLL_SLACK_MS = 30_000;
+const COLLECTOR_CALL_MS = 60_000;
 
-export async function waitForTask(connection: connections.VsphereConnection, handle: TaskHandle, options: TaskWaitOptions): Promise<TaskOutcome> {
-  let info: TaskInfo;
-  try {
-    info = await watch(connection, handle, options);
-  } catch (error) {
-    if (!(error instanceof TimeoutError && error.operation === "wait")) throw error;
-    const late = await atDeadline(connection, handle, error.lastState);
-    if (late instanceof Error) throw late;
-    info = late;
-  }
+/**
+ * Waits for a task: through the connection's PropertyCollector (completion is seen as soon as vSphere reports it, and
+ * concurrent waits share one WaitForUpdatesEx long poll), or by polling Task.info where the server cannot do that.
+ */
+export async function waitForTask(connection: connections.VsphereConnection, handle: TaskHandle, options: TaskWaitOptions): Promise<TaskWait> {
+  const seen = await watch(connection, handle, options);
+  if ("deadline" in seen) return { status: "deadline", handle, lastInfo: seen.lastInfo };
+  const info = seen.info;
   if (info.state === "error") {
     const fault = parseMethodFault(info.error) ?? { type: "TaskError", message: "the task failed without a fault" };
     throw errorForFault(fault, { operation: handle.operation, object: handle.object });
   }
-  return { info, result: unbox(info.result) };
+  return { status: "success", info, result: unbox(info.result) };
 }
 
-async function watch(connection: connections.VsphereConnection, handle: TaskHandle, options: TaskWaitOptions): Promise<TaskInfo> {
-  const collector = collectorOf(connection);
+/** Reads Task.info once (for a caller deciding what to do about a task at its deadline). */
+export async function readTaskInfo(connection: connections.VsphereConnection, task: MoRef, deadline: number): Promise<TaskInfo> {
+  return parseAnswer(vimSchemas().TaskInfo, await getProperty(connection, task, "info", { deadline }), { operation: "read Task.info", object: describeMoRef(task) });
+}
+
+/** CancelTask: vSphere ends a cancelable task in state error with RequestCanceled. */
+export async function cancelTask(connection: connections.VsphereConnection, task: MoRef, deadline: number): Promise<void> {
+  await invokeMethod(connection, task, "CancelTask", undefined, { idempotent: true, deadline });
+}
+
+type Seen = { info: TaskInfo } | { deadline: true; lastInfo?: TaskInfo };
+
+async function watch(connection: connections.VsphereConnection, handle: TaskHandle, options: TaskWaitOptions): Promise<Seen> {
+  const collector = connection.taskCollector;
   if (!collector.unsupported) {
     try {
       return await watchWithCollector(connection, collector, handle, options);
@@ -87,47 +71,43 @@ async function watch(connection: connections.VsphereConnection, handle: TaskHand
   return pollTaskInfo(connection, handle, options);
 }
 
-function collectorOf(connection: connections.VsphereConnection): Collector {
-  const holder = connection as connections.VsphereConnection & { taskCollector?: Collector };
-  return (holder.taskCollector ??= { version: "", listeners: new Map(), filterCount: 0, looping: false });
-}
-
 function isCollectorUnusable(error: unknown): boolean {
   return isFault(error, "NotSupported", "HTTP404", "MethodNotFound", "NotImplemented");
 }
 
-async function watchWithCollector(
-  connection: connections.VsphereConnection,
-  collector: Collector,
-  handle: TaskHandle,
-  options: TaskWaitOptions,
-): Promise<TaskInfo> {
+async function watchWithCollector(connection: connections.VsphereConnection, collector: TaskCollectorState, handle: TaskHandle, options: TaskWaitOptions): Promise<Seen> {
   let ref: MoRef;
   try {
-    ref = await ensureCollector(connection, collector);
+    ref = await ensureCollector(connection, collector, options.deadline);
   } catch (error) {
     // No collector this time (connection cut, 503, restart): the task runs on regardless, so this wait polls Task.info.
-    if (isCollectorUnusable(error) || !isRetryable(error, true)) throw error;
+    if (isCollectorUnusable(error) || !mayRepeat(error, true)) throw error;
     return pollTaskInfo(connection, handle, options);
   }
-  return new Promise<TaskInfo>((resolve, reject) => {
+  return new Promise<Seen>((resolve, reject) => {
     // Every binding is declared before the closures that use it: Pulumi's closure serializer treats a name used before
     // its `const` declaration as a free variable and refuses to serialize the provider ("missing variable in closure").
     let timer: NodeJS.Timeout | undefined;
-    const state: { listener?: Listener; onAbort?: () => void } = {};
-    const finish = (outcome: { info: TaskInfo } | { error: unknown }): void => {
-      if (collector.listeners.get(handle.task.value) !== state.listener) return;
-      collector.listeners.delete(handle.task.value);
+    const state: { listener?: TaskListener; onAbort?: () => void } = {};
+    const finish = (outcome: { info: TaskInfo } | { error: unknown } | { deadline: true }): void => {
+      const listener = state.listener;
+      if (!listener || listener.settled) return;
+      listener.settled = true;
+      if (collector.listeners.get(handle.task.value) === listener) collector.listeners.delete(handle.task.value);
       if (timer) clearTimeout(timer);
       if (state.onAbort) options.signal?.removeEventListener("abort", state.onAbort);
-      if ("info" in outcome) resolve(outcome.info);
+      if ("info" in outcome) resolve(outcome);
+      else if ("deadline" in outcome) resolve({ deadline: true, lastInfo: listener.info });
       else reject(outcome.error);
+      // Off the critical path: the answer is already on its way to the caller.
+      if (listener.filter) destroyFilter(connection, listener.filter);
       // Only a long poll still on the wire needs cancelling; when the last task finished through an answer, the loop ends by itself.
       if (collector.listeners.size === 0 && collector.looping && collector.inFlight) void cancelPendingWait(connection, collector);
     };
-    const listener: Listener = {
+    const listener: TaskListener = {
       handle,
       deadline: options.deadline,
+      settled: false,
       settle: (outcome) => {
         if ("info" in outcome && options.onProgress && typeof outcome.info.progress === "number") options.onProgress(outcome.info.progress);
         finish(outcome);
@@ -138,10 +118,7 @@ async function watchWithCollector(
       finish({ error: new CancelledError(`Stopped waiting for ${handle.operation} on ${handle.object}: cancelled.`, { operation: handle.operation, object: handle.object }) });
     state.onAbort = onAbort;
     options.signal?.addEventListener("abort", onAbort, { once: true });
-    timer = setTimeout(
-      () => finish({ error: new TimeoutError("deadline", listener.info?.state, { operation: "wait", object: handle.object }) }),
-      Math.max(0, options.deadline - Date.now()),
-    );
+    timer = setTimeout(() => finish({ deadline: true }), Math.max(0, options.deadline - Date.now()));
     collector.listeners.set(handle.task.value, listener);
     invokeMethod(
       connection,
@@ -155,13 +132,19 @@ async function watchWithCollector(
         },
         partialUpdates: false,
       },
-      { idempotent: false, object: handle.object },
+      { idempotent: false, object: handle.object, deadline: Date.now() + COLLECTOR_CALL_MS },
     ).then(
-      () => {
-        collector.filterCount += 1;
+      (raw) => {
+        const filter = vimSchemas().MoRef.safeParse(unbox(raw));
+        if (filter.success) listener.filter = moRef(filter.data.type, filter.data.value);
+        // The task may have settled (deadline, abort) while CreateFilter was on the wire: its filter goes at once.
+        if (listener.settled) {
+          if (listener.filter) destroyFilter(connection, listener.filter);
+          return;
+        }
         runLoop(connection, collector);
       },
-      (error) => {
+      (error: unknown) => {
         // A collector that vanished (session replaced) or a server without filters must not fail a running task's wait.
         if (isCollectorUnusable(error)) collector.unsupported = true;
         else collector.ref = undefined;
@@ -171,15 +154,18 @@ async function watchWithCollector(
   });
 }
 
-async function ensureCollector(connection: connections.VsphereConnection, collector: Collector): Promise<MoRef> {
+function destroyFilter(connection: connections.VsphereConnection, filter: MoRef): void {
+  void invokeMethod(connection, filter, "DestroyPropertyFilter", undefined, { idempotent: true, deadline: Date.now() + COLLECTOR_CALL_MS }).catch(() => undefined);
+}
+
+async function ensureCollector(connection: connections.VsphereConnection, collector: TaskCollectorState, deadline: number): Promise<MoRef> {
   if (collector.ref) return collector.ref;
   collector.creating ??= (async () => {
     try {
-      const raw = await invokeMethod(connection, connection.content.propertyCollector, "CreatePropertyCollector", undefined, { idempotent: false });
+      const raw = await invokeMethod(connection, connection.content.propertyCollector, "CreatePropertyCollector", undefined, { idempotent: false, deadline });
       const ref = parseAnswer(vimSchemas().MoRef, unbox(raw), { operation: "CreatePropertyCollector" });
       collector.ref = moRef(ref.type, ref.value);
       collector.version = "";
-      collector.filterCount = 0;
       return collector.ref;
     } finally {
       collector.creating = undefined;
@@ -188,7 +174,8 @@ async function ensureCollector(connection: connections.VsphereConnection, collec
   return collector.creating;
 }
 
-function runLoop(connection: connections.VsphereConnection, collector: Collector): void {
+/** The long-poll loop: runs while tasks are awaited; a collector that fails for good hands its waiters to polling. */
+function runLoop(connection: connections.VsphereConnection, collector: TaskCollectorState): void {
   if (collector.looping) return;
   collector.looping = true;
   void (async () => {
@@ -202,7 +189,7 @@ function runLoop(connection: connections.VsphereConnection, collector: Collector
             collector.ref,
             "WaitForUpdatesEx",
             { version: collector.version, options: { _typeName: "WaitOptions", maxWaitSeconds: MAX_WAIT_SECONDS } },
-            { idempotent: true, timeoutMs: (MAX_WAIT_SECONDS + 30) * 1000 },
+            { idempotent: true, timeoutMs: MAX_WAIT_SECONDS * 1000 + LONG_POLL_SLACK_MS, deadline: Date.now() + MAX_WAIT_SECONDS * 1000 + LONG_POLL_SLACK_MS },
           ).finally(() => {
             collector.inFlight = false;
           });
@@ -211,7 +198,7 @@ function runLoop(connection: connections.VsphereConnection, collector: Collector
         } catch (error) {
           if (isFault(error, "RequestCanceled")) continue;
           failures += 1;
-          if (isRetryable(error, true) && failures < 5) {
+          if (mayRepeat(error, true) && failures < 5) {
             await sleep(backoffDelay(failures, 200, 2_000));
             continue;
           }
@@ -223,18 +210,12 @@ function runLoop(connection: connections.VsphereConnection, collector: Collector
       }
     } finally {
       collector.looping = false;
-      if (collector.listeners.size === 0 && collector.ref && collector.filterCount >= RECYCLE_AFTER_FILTERS) {
-        const ref = collector.ref;
-        collector.ref = undefined;
-        void invokeMethod(connection, ref, "DestroyPropertyCollector", undefined, { idempotent: true }).catch(() => undefined);
-      } else if (collector.listeners.size > 0 && collector.ref) {
-        runLoop(connection, collector);
-      }
+      if (collector.listeners.size > 0 && collector.ref) runLoop(connection, collector);
     }
   })();
 }
 
-function dispatch(collector: Collector, updates: { version: string; filterSet?: { objectSet?: { kind: string; obj: { value: string }; changeSet?: { name: string; val?: unknown }[] }[] }[] }): void {
+function dispatch(collector: TaskCollectorState, updates: { version: string; filterSet?: { objectSet?: { kind: string; obj: { value: string }; changeSet?: { name: string; val?: unknown }[] }[] }[] }): void {
   collector.version = updates.version;
   for (const filter of updates.filterSet ?? []) {
     for (const update of filter.objectSet ?? []) {
@@ -255,58 +236,40 @@ function dispatch(collector: Collector, updates: { version: string; filterSet?: 
   }
 }
 
-function handOverToPolling(connection: connections.VsphereConnection, listener: Listener): void {
+function handOverToPolling(connection: connections.VsphereConnection, listener: TaskListener): void {
   pollTaskInfo(connection, listener.handle, { deadline: listener.deadline }).then(
-    (info) => listener.settle({ info }),
-    (error) => listener.settle({ error }),
+    (seen) => listener.settle(seen),
+    (error: unknown) => listener.settle({ error }),
   );
 }
 
-async function cancelPendingWait(connection: connections.VsphereConnection, collector: Collector): Promise<void> {
+async function cancelPendingWait(connection: connections.VsphereConnection, collector: TaskCollectorState): Promise<void> {
   if (!collector.ref) return;
-  await invokeMethod(connection, collector.ref, "CancelWaitForUpdates", undefined, { idempotent: true }).catch(() => undefined);
+  await invokeMethod(connection, collector.ref, "CancelWaitForUpdates", undefined, { idempotent: true, deadline: Date.now() + COLLECTOR_CALL_MS }).catch(() => undefined);
 }
 
-async function pollTaskInfo(connection: connections.VsphereConnection, handle: TaskHandle, options: TaskWaitOptions): Promise<TaskInfo> {
-  return waitFor<TaskInfo>({
-    what: `${handle.operation} on ${handle.object}`,
-    operation: "wait",
-    object: handle.object,
-    deadline: options.deadline,
-    signal: options.signal,
-    initialDelayMs: 50,
-    maxDelayMs: 2_000,
-    observe: async () => {
-      const info = parseAnswer(vimSchemas().TaskInfo, await getProperty(connection, handle.task, "info", { object: handle.object }), {
-        operation: "read Task.info",
-        object: describeMoRef(handle.task),
-      });
-      if (typeof info.progress === "number") options.onProgress?.(info.progress);
-      if (info.state === "success" || info.state === "error") return { done: true, value: info };
-      return { done: false, state: `${info.state}${typeof info.progress === "number" ? ` ${info.progress}%` : ""}` };
-    },
-  });
-}
-
-/**
- * At the deadline: a task that finished meanwhile counts as finished; otherwise cancel it where vSphere allows it and
- * say what became of it.
- */
-async function atDeadline(connection: connections.VsphereConnection, handle: TaskHandle, lastState: string | undefined): Promise<TaskInfo | VmAvailabilityError> {
-  let note = "";
+async function pollTaskInfo(connection: connections.VsphereConnection, handle: TaskHandle, options: TaskWaitOptions): Promise<Seen> {
+  let lastInfo: TaskInfo | undefined;
   try {
-    const info = parseAnswer(vimSchemas().TaskInfo, await getProperty(connection, handle.task, "info"), { operation: "read Task.info" });
-    if (info.state === "success" || info.state === "error") return info;
-    lastState = `${info.state}${typeof info.progress === "number" ? ` ${info.progress}%` : ""}`;
-    if (info.cancelable) {
-      await invokeMethod(connection, handle.task, "CancelTask", undefined, { idempotent: true });
-      note = ` The task ${describeMoRef(handle.task)} was cancelled.`;
-    } else note = ` The task ${describeMoRef(handle.task)} cannot be cancelled and may still finish: run \`pulumi refresh\` to see its outcome.`;
-  } catch {
-    note = ` The state of task ${describeMoRef(handle.task)} could not be read: run \`pulumi refresh\` to see its outcome.`;
+    const info = await waitFor<TaskInfo>({
+      what: `${handle.operation} on ${handle.object}`,
+      operation: handle.operation,
+      object: handle.object,
+      deadline: options.deadline,
+      signal: options.signal,
+      initialDelayMs: 50,
+      maxDelayMs: 2_000,
+      observe: async () => {
+        const info = await readTaskInfo(connection, handle.task, options.deadline);
+        lastInfo = info;
+        if (typeof info.progress === "number") options.onProgress?.(info.progress);
+        if (info.state === "success" || info.state === "error") return { done: true, value: info };
+        return { done: false, state: `${info.state}${typeof info.progress === "number" ? ` ${info.progress}%` : ""}` };
+      },
+    });
+    return { info };
+  } catch (error) {
+    if (error instanceof TimeoutError) return { deadline: true, lastInfo };
+    throw error;
   }
-  return new TimeoutError(`${handle.operation} on ${handle.object} did not finish before the deadline; last state: ${lastState ?? "unknown"}.${note}`, lastState, {
-    operation: handle.operation,
-    object: handle.object,
-  });
 }

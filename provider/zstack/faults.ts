@@ -1,6 +1,6 @@
 import * as errors from "../errors";
 import type { HttpRequest, HttpResponse } from "../http/transport";
-import { unexpectedStatus } from "../http/transport";
+import { errorForStatus } from "../http/status";
 import { parseJson, zstackSchemas, type ZstackErrorCode } from "./schemas";
 
 /**
@@ -100,7 +100,7 @@ export function httpFailure(response: HttpResponse, request: HttpRequest): error
       { ...context, fault: { type: HTTP_UNAUTHORIZED, message: response.text.slice(0, 300) } },
     );
   }
-  return unexpectedStatus(response, request);
+  return errorForStatus(response, { operation: request.operation, object: request.object });
 }
 
 /** The session was rejected as expired or unknown (ZStack ID.1001, or HTTP 401/403): log in again and replay once. */

@@ -1,3 +1,4 @@
+import { deadlineAfter, PREVIEW_READ_SECONDS } from "../deadline";
 import type { ZstackSettings } from "../config";
 import { send, type HttpRequest } from "../http/transport";
 import { withRetry } from "../http/retry";
@@ -35,7 +36,7 @@ export async function getJson(settings: ZstackSettings, call: QueryCall): Promis
         if (response.status !== 200) throw httpFailure(response, request);
         return parseJson(response.text);
       },
-      { idempotent: true, deadline: call.deadline, signal: call.signal },
+      { idempotent: true, deadline: call.deadline ?? deadlineAfter(PREVIEW_READ_SECONDS), signal: call.signal },
     ),
   );
 }

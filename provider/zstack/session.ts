@@ -1,6 +1,7 @@
 import * as crypto from "node:crypto";
 import type { ZstackSettings } from "../config";
 import { AuthenticationError } from "../errors";
+import { deadlineAfter, PREVIEW_READ_SECONDS } from "../deadline";
 import { registerSecret } from "../redact";
 import { memo, runtimeState } from "../runtime";
 import { send, type Endpoint, type HttpRequest } from "../http/transport";
@@ -74,7 +75,7 @@ export async function logInByAccount(settings: ZstackSettings, signal?: AbortSig
     const answer = await send(zstackEndpoint(settings), request);
     if (answer.status !== 200) throw httpFailure(answer, request);
     return answer;
-  }, { idempotent: true, signal });
+  }, { idempotent: true, signal, deadline: deadlineAfter(PREVIEW_READ_SECONDS) });
   const parsed = zstackSchemas().loginReply.safeParse(parseJson(response.text));
   if (!parsed.success) throw malformedReply(response, request, "a session inventory");
   const inventory = parsed.data.inventory;

@@ -55,7 +55,7 @@ describe("VI/JSON requests", () => {
     loginSequence("sess-abc");
     const connection = await connect();
     intercept("GET", `${BASE}/VirtualMachine/vm-42/runtime`, 200, { _typeName: "VirtualMachineRuntimeInfo", powerState: "poweredOn" });
-    expect(await getProperty(connection, { type: "VirtualMachine", value: "vm-42" }, "runtime")).toMatchObject({ powerState: "poweredOn" });
+    expect(await getProperty(connection, { type: "VirtualMachine", value: "vm-42" }, "runtime", { deadline: Date.now() + 5_000 })).toMatchObject({ powerState: "poweredOn" });
     const last = seen[seen.length - 1]!;
     expect(last).toMatchObject({ method: "GET", path: `${BASE}/VirtualMachine/vm-42/runtime`, body: undefined });
     expect(last.headers["vmware-api-session-id"]).toBe("sess-abc");
@@ -65,8 +65,8 @@ describe("VI/JSON requests", () => {
     loginSequence();
     const connection = await connect();
     intercept("POST", `${BASE}/VirtualMachine/vm-42/PowerOnVM_Task`, 200, moref("Task", "task-7"));
-    const handle = await powerOnVm(connection, "vm-42", "host-9");
-    expect(handle.task).toEqual(moref("Task", "task-7"));
+    const handle = await powerOnVm(connection, "vm-42", { hostId: "host-9", deadline: Date.now() + 5_000 });
+    expect(handle).toMatchObject({ task: moref("Task", "task-7") });
     expect(seen[seen.length - 1]!.body).toEqual({ host: moref("HostSystem", "host-9") });
   });
 
@@ -79,7 +79,7 @@ describe("VI/JSON requests", () => {
       existingState: "poweredOn",
       faultMessage: [{ key: "msg", message: "The attempted operation cannot be performed in the current state (Powered on)." }],
     });
-    const error = await powerOnVm(connection, "vm-42").catch((e: unknown) => e);
+    const error = await powerOnVm(connection, "vm-42", { deadline: Date.now() + 5_000 }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(VendorFaultError);
     expect((error as VendorFaultError).fault).toMatchObject({ type: "InvalidPowerState", details: { requestedState: "poweredOn", existingState: "poweredOn" } });
     expect((error as Error).message).toBe(
@@ -93,7 +93,7 @@ describe("VI/JSON requests", () => {
     intercept("GET", `${BASE}/VirtualMachine/vm-1/name`, 500, { _typeName: "NotAuthenticated", object: moref("VirtualMachine", "vm-1") });
     intercept("POST", `${BASE}/SessionManager/SessionManager/Login`, 200, { key: "k2", userName: "u" }, { "vmware-api-session-id": "new-session" });
     intercept("GET", `${BASE}/VirtualMachine/vm-1/name`, 200, "app-01");
-    expect(await getProperty(connection, { type: "VirtualMachine", value: "vm-1" }, "name")).toBe("app-01");
+    expect(await getProperty(connection, { type: "VirtualMachine", value: "vm-1" }, "name", { deadline: Date.now() + 5_000 })).toBe("app-01");
     const calls = seen.slice(-3);
     expect(calls.map((c) => `${c.method} ${c.path} ${c.headers["vmware-api-session-id"] ?? "-"}`)).toEqual([
       `GET ${BASE}/VirtualMachine/vm-1/name old-session`,
@@ -145,7 +145,7 @@ describe("VI/JSON requests", () => {
     intercept("POST", `${BASE}/PropertyCollector/session%5B1%5Dpc/WaitForUpdatesEx`, 200, update("1", info("running", { progress: 40 })));
     intercept("POST", `${BASE}/PropertyCollector/session%5B1%5Dpc/WaitForUpdatesEx`, 200, update("2", info("success", { result: { _typeName: "boolean", _value: true } })));
     const outcome = await waitForTask(connection, { task: moref("Task", "task-7"), operation: "PowerOnVM_Task", object: "VirtualMachine:vm-42" }, { deadline: Date.now() + 5_000 });
-    expect(outcome.result).toBe(true);
+    expect(outcome).toMatchObject({ status: "success", result: true });
     const calls = seen.slice(3);
     expect(calls.map((c) => c.path.split("/").pop())).toEqual(["CreatePropertyCollector", "CreateFilter", "WaitForUpdatesEx", "WaitForUpdatesEx"]);
     expect(calls[1]!.body).toEqual({
@@ -186,9 +186,9 @@ describe("VI/JSON requests", () => {
       ],
     });
     const reads = await Promise.allSettled([
-      readProperties(connection, { type: "VirtualMachine", value: "vm-1" }, ["runtime.powerState"]),
-      readProperties(connection, { type: "VirtualMachine", value: "vm-2" }, ["runtime.powerState", "name"]),
-      readProperties(connection, { type: "VirtualMachine", value: "vm-3" }, ["runtime.powerState"]),
+      readProperties(connection, { type: "VirtualMachine", value: "vm-1" }, ["runtime.powerState"], { deadline: Date.now() + 5_000 }),
+      readProperties(connection, { type: "VirtualMachine", value: "vm-2" }, ["runtime.powerState", "name"], { deadline: Date.now() + 5_000 }),
+      readProperties(connection, { type: "VirtualMachine", value: "vm-3" }, ["runtime.powerState"], { deadline: Date.now() + 5_000 }),
     ]);
     expect(reads[0]).toEqual({ status: "fulfilled", value: { "runtime.powerState": "poweredOn" } });
     expect(reads[1]).toEqual({ status: "fulfilled", value: { "runtime.powerState": "poweredOff", name: "db" } });

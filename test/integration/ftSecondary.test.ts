@@ -2,13 +2,21 @@ import { ConflictError, NotFoundError, PartialFailureError, TimeoutError, Vendor
 import { connect } from "../../provider/vsphere/connection";
 import * as ftMethods from "../../provider/vsphere/methods/faultTolerance";
 import { powerOffVm } from "../../provider/vsphere/methods/power";
-import { createSnapshotEx } from "../../provider/vsphere/methods/snapshots";
-import { startTask, vmRef } from "../../provider/vsphere/methods/startTask";
-import { waitForTask } from "../../provider/vsphere/taskWaiter";
+import { createSnapshot } from "../../provider/vsphere/methods/snapshots";
+import { vmRef } from "../../provider/vsphere/moref";
+import { waitForTask, type TaskHandle } from "../../provider/vsphere/taskWaiter";
+import { isReconciled, startTask, type TaskStart } from "../../provider/vsphere/tasks";
 import * as crud from "../../provider/resources/vsphere/ftSecondary/provider";
 import { useVsphereTwin } from "./support/vsphereTwin";
 
 const twin = useVsphereTwin({ taskDurationMs: 40, ftSyncMs: 60 });
+const soon = () => ({ deadline: Date.now() + 5_000 });
+
+async function started(start: Promise<TaskStart>): Promise<TaskHandle> {
+  const handle = await start;
+  if (isReconciled(handle)) throw new Error("a start without a lost answer returns its task");
+  return handle;
+}
 beforeEach(() => {
   twin.sim.server.faults.reset();
   twin.sim.world.setPreconditionFaultDelivery("response");
@@ -207,7 +215,7 @@ describe("FtSecondary lifecycle against the simulator", () => {
     const vmId = newVm({ powerState: "poweredOn" });
     const created = await createChecked({ vmId });
     const connection = await connect();
-    await waitForTask(connection, await ftMethods.disableSecondaryVm(connection, vmId, created.outs!["secondaryVmId"] as string), { deadline: Date.now() + 5_000 });
+    await waitForTask(connection, await started(ftMethods.disableSecondaryVm(connection, vmId, created.outs!["secondaryVmId"] as string, soon())), soon());
     const refreshed = await crud.read(vmId, created.outs!);
     expect(refreshed.props).toMatchObject({ faultToleranceState: "disabled" });
     const result = await up(vmId, refreshed.props!, { vmId });
@@ -222,7 +230,7 @@ describe("FtSecondary lifecycle against the simulator", () => {
     const created = await createChecked({ vmId });
     const secondaryVmId = created.outs!["secondaryVmId"] as string;
     const connection = await connect();
-    await waitForTask(connection, await startTask(connection, vmRef(vmId), "MakePrimaryVM_Task", { vm: vmRef(secondaryVmId) }), { deadline: Date.now() + 5_000 });
+    await waitForTask(connection, await started(startTask(connection, vmRef(vmId), "MakePrimaryVM_Task", { vm: vmRef(secondaryVmId) }, soon())), soon());
     const refreshed = await crud.read(vmId, created.outs!);
     expect(refreshed.id).toBe(vmId);
     expect(refreshed.props).toMatchObject({ vmId, primaryVmId: secondaryVmId, secondaryVmId: vmId });
@@ -234,7 +242,7 @@ describe("FtSecondary lifecycle against the simulator", () => {
     const vmId = newVm({ powerState: "poweredOff" });
     const connection = await connect();
     twin.sim.world.hangNextTask(vmId, "PowerOnVM_Task");
-    const busy = await startTask(connection, vmRef(vmId), "PowerOnVM_Task", undefined);
+    const busy = await started(startTask(connection, vmRef(vmId), "PowerOnVM_Task", undefined, soon()));
     const creating = createChecked({ vmId, timeoutSeconds: 30 });
     await new Promise((resolve) => setTimeout(resolve, 400));
     expect(vmState(vmId)?.ftRole).toBe("none");
@@ -278,7 +286,7 @@ describe("FtSecondary preview refusals (check)", () => {
   it("refuses a VM with snapshots, listing them", async () => {
     const vmId = newVm({ name: "snappy" });
     const connection = await connect();
-    await waitForTask(connection, await createSnapshotEx(connection, vmId, { name: "before-patch", memory: false, quiesce: false }), { deadline: Date.now() + 5_000 });
+    await waitForTask(connection, await started(createSnapshot(connection, vmId, { name: "before-patch", memory: false, quiesce: false }, soon())), soon());
     const found = await reasons({ vmId });
     expect(found["vmId"]![0]).toBe(`VM "snappy" (${vmId}) has 1 snapshot ("before-patch"): vSphere does not allow snapshots on Fault Tolerance VMs. Remove them (or the VmSnapshot resources on this VM) first.`);
     expect(found["vmId"]!.every((reason) => reason.includes(`(${vmId})`))).toBe(true);
@@ -375,16 +383,30 @@ describe("FtSecondary failures and interrupted creates", () => {
     expect(vmState(vmId)?.ftRole).toBe("none");
   });
 
-  it("a connection cut after the create call is recorded, not forgotten, and refresh resolves it", async () => {
+  it("a connection cut after the create call is reconciled by reading the group back: FT on exactly once", async () => {
     const vmId = newVm();
+    const vmsBefore = twin.sim.world.vms.size;
     twin.sim.server.faults.configure({ drop: 1, pathContains: "CreateSecondaryVMEx_Task" });
+    const created = await crud.create({ vmId, enabled: true, timeoutSeconds: 30 });
+    expect(created.id).toBe(vmId);
+    // The twin dropped the request before acting: the read-back saw no group, so the call was made again, once.
+    expect(vmState(vmId)?.ftRole).toBe("primary");
+    expect(vmState(vmId)?.secondaryIds).toHaveLength(1);
+    expect(twin.sim.world.vms.size).toBe(vmsBefore + 1);
+    expect(created.outs).toMatchObject({ vmId, secondaryVmId: vmState(vmId)!.secondaryIds[0] });
+    await crud.delete(vmId, created.outs!);
+  });
+
+  it("a connection cut whose outcome cannot be read back is recorded, not forgotten, and refresh resolves it", async () => {
+    const vmId = newVm();
+    twin.sim.server.faults.configure({ drop: 4, pathContains: "CreateSecondaryVMEx_Task" });
     const error = await crud.create({ vmId, enabled: true, timeoutSeconds: 30 }).catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(PartialFailureError);
     const partial = error as PartialFailureError;
     expect(partial.id).toBe(vmId);
     expect(partial.message).toMatch(/outcome is unknown/);
     expect(partial.properties).toMatchObject({ vmId, faultToleranceState: "notConfigured" });
-    // The simulator dropped the request before acting: refresh drops the resource, and nothing is untracked.
+    // The twin dropped every request before acting: refresh drops the resource, and nothing is untracked.
     expect(await crud.read(vmId, partial.properties)).toEqual({ id: "", props: {} });
     expect(vmState(vmId)?.ftRole).toBe("none");
     // Had the resource stayed in state, the next up would converge by turning FT on.
@@ -410,7 +432,7 @@ describe("FtSecondary failures and interrupted creates", () => {
     const vmId = newVm();
     const created = await createChecked({ vmId });
     const connection = await connect();
-    await waitForTask(connection, await powerOffVm(connection, vmId), { deadline: Date.now() + 5_000 });
+    await waitForTask(connection, await started(powerOffVm(connection, vmId, soon())), soon());
     const refreshed = await crud.read(vmId, created.outs!);
     expect(refreshed.props).toMatchObject({ faultToleranceState: "enabled", secondaryPowerState: "poweredOff" });
     expect(await crud.diff(vmId, refreshed.props!, { vmId, enabled: true, timeoutSeconds: 1800 })).toMatchObject({ changes: false });

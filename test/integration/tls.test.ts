@@ -50,3 +50,37 @@ describe("TLS to vCenter", () => {
     expect(messages).toContainEqual(expect.stringMatching(/TLS certificate verification is disabled for https:\/\/127\.0\.0\.1:\d+ because vsphere:allowUnverifiedSsl is true/));
   });
 });
+
+describe("a scheme that does not match the port says so", () => {
+  let plain: VsphereSimulator;
+  beforeAll(async () => {
+    plain = await startVsphereSimulator();
+  });
+  afterAll(async () => {
+    await plain.close();
+  });
+
+  it("https:// to a server that answers plain HTTP: the server does not speak TLS; use http:// (whatever allowUnverifiedSsl says)", async () => {
+    for (const allowUnverifiedSsl of ["false", "true"]) {
+      forget("vsphere.");
+      const emitWarning = jest.spyOn(process, "emitWarning").mockImplementation(() => undefined);
+      const https = plain.url.replace(/^http:/, "https:");
+      recordStackConfig({ "vsphere:vsphereServer": https, "vsphere:user": plain.username, "vsphere:password": plain.password, "vsphere:allowUnverifiedSsl": allowUnverifiedSsl });
+      const error = await connect().catch((e: unknown) => e);
+      emitWarning.mockRestore();
+      expect(error).toBeInstanceOf(ConnectionError);
+      expect((error as Error).message).toContain(`${https} (vsphere:vsphereServer) does not speak TLS`);
+      expect((error as Error).message).toContain(`set vsphere:vsphereServer to ${plain.url}`);
+      expect((error as Error).message).not.toContain("allowUnverifiedSsl");
+    }
+  });
+
+  it("http:// to a TLS port: it looks like a TLS port; use https://", async () => {
+    const http = sim.url.replace(/^https:/, "http:");
+    recordStackConfig({ "vsphere:vsphereServer": http, "vsphere:user": sim.username, "vsphere:password": sim.password });
+    const error = await connect().catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ConnectionError);
+    expect((error as Error).message).toContain(`${http} (vsphere:vsphereServer) looks like a TLS port`);
+    expect((error as Error).message).toContain(`: set vsphere:vsphereServer to ${sim.url}`);
+  });
+});

@@ -133,7 +133,7 @@ describe("VmPowerState lifecycle against the simulator", () => {
     const vmId = newVm({ powerState: "poweredOff" });
     twin.sim.world.setVmTaskDuration(vmId, 1_500);
     const connection = await connect();
-    await powerOnVm(connection, vmId); // someone else's power-on, still running
+    await powerOnVm(connection, vmId, { deadline: Date.now() + 5_000 }); // someone else's power-on, still running
     twin.sim.world.setVmTaskDuration(vmId, undefined);
     const created = await createChecked({ vmId, state: "poweredOn" });
     expect(created.outs).toMatchObject({ powerState: "poweredOn" });

@@ -183,7 +183,7 @@ describe("VmSnapshot lifecycle against the simulator", () => {
     const vmId = newVm();
     twin.sim.world.setVmTaskDuration(vmId, 1_000);
     const connection = await connect();
-    await powerOffVm(connection, vmId); // someone else's task, still running
+    await powerOffVm(connection, vmId, { deadline: Date.now() + 5_000 }); // someone else's task, still running
     twin.sim.world.setVmTaskDuration(vmId, undefined);
     const created = await createChecked({ vmId, name: "after-busy" });
     expect(created.outs).toMatchObject({ name: "after-busy" });

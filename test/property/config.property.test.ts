@@ -6,7 +6,7 @@
 import fc from "fast-check";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { SETTING_KEYS, recordStackConfig, veeamSettings, vsphereSettings, zstackSettings } from "../../provider/config";
+import { settingSources, recordStackConfig, veeamSettings, vsphereSettings, zstackSettings } from "../../provider/config";
 import { ConfigurationError } from "../../provider/errors";
 import { configure } from "../../provider/resources/common/dynamicProvider";
 import { HUGE, NASTY_STRINGS } from "./hostile";
@@ -48,9 +48,9 @@ interface Vendor {
 }
 
 const VENDORS: Vendor[] = [
-  { name: "vsphere", read: vsphereSettings, keys: SETTING_KEYS.vsphere },
-  { name: "veeam", read: veeamSettings, keys: SETTING_KEYS.veeam },
-  { name: "zstack", read: zstackSettings, keys: SETTING_KEYS.zstack },
+  { name: "vsphere", read: () => vsphereSettings(), keys: settingSources("vsphere") },
+  { name: "veeam", read: () => veeamSettings(), keys: settingSources("veeam") },
+  { name: "zstack", read: () => zstackSettings(), keys: settingSources("zstack") },
 ];
 
 afterAll(() => recordStackConfig({}));

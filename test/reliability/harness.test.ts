@@ -65,17 +65,14 @@ describe("audits", () => {
   });
 
   it("calls a provider that forgets a half-made FT secondary lost", async () => {
-    // A broken create: drops the partial failure (and with it the secondary's id) and throws a bare error.
+    // A broken create: whatever vSphere did, it forgets the secondary's id (outputs or partial failure) and throws a bare error.
     const forgetful: ResourceAdapter = {
       ...ftAdapter,
       crud: {
         ...ftAdapter.crud,
         create: async (inputs) => {
-          try {
-            return await ftAdapter.crud.create(inputs);
-          } catch {
-            throw new Error("something went wrong");
-          }
+          await ftAdapter.crud.create(inputs).catch(() => undefined);
+          throw new Error("something went wrong");
         },
       },
     };

@@ -6,7 +6,7 @@ import {
   describeVm,
   driftOf,
   faultToleranceTypeOf,
-  outputsFrom,
+  groupOutputs,
   parseFtInfo,
   parseSecondaryOpResult,
   powerRecordOf,
@@ -17,7 +17,8 @@ import {
   virtualDisksOf,
   type FtGroupView,
 } from "../../provider/resources/vsphere/ftSecondary/state";
-import { FT_SECONDARY_OUTPUT_NAMES } from "../../provider/resources/vsphere/ftSecondary/args";
+import { ftSecondaryDeclaration } from "../../provider/resources/vsphere/ftSecondary/spec";
+import { inputNames, recordOutputs } from "../../provider/resources/common/declaration";
 
 const ref = (type: string, value: string) => ({ _typeName: "ManagedObjectReference", type, value });
 
@@ -51,7 +52,7 @@ describe("FtSecondary check: inputs", () => {
   it("applies defaults and costs no API call when vmId is unchanged", async () => {
     const result = await crud.check({ vmId: "vm-101" }, { vmId: "vm-101" });
     expect(result.failures).toEqual([]);
-    expect(result.inputs).toEqual({ vmId: "vm-101", enabled: true, timeoutSeconds: 1800 });
+    expect(result.inputs).toEqual({ vmId: "vm-101", enabled: true, timeoutSeconds: 1800, connection: "vsphere" });
   });
 
   it("names the property and what is allowed for every malformed input", async () => {
@@ -66,7 +67,7 @@ describe("FtSecondary check: inputs", () => {
     expect(byProperty["datastore"]).toMatch(/must not be empty/);
     expect(byProperty["metaDataDatastore"]).toMatch(/Datastore for the FT metadata file/);
     expect(byProperty["enabled"]).toMatch(/true or false/);
-    expect(byProperty["timeoutSeconds"]).toMatch(/at least 1/);
+    expect(byProperty["timeoutSeconds"]).toMatch(/from 1 to \d+ \(default \d+\); got -?\d+/);
     expect(byProperty["hostname"]).toMatch(/not an input/);
   });
 
@@ -200,10 +201,11 @@ describe("FtSecondary state mapping", () => {
       faultToleranceType: "checkpointing",
       instanceUuids: ["p", "s"],
     };
-    const outs = outputsFrom({ vmId: "vm-101", host: "host-12", enabled: true, timeoutSeconds: 60 }, view, { powerOnAttempted: true, powerOnOutcome: "poweredOn" }, 2);
-    expect(outs).toMatchObject({ vmId: "vm-101", host: "host-12", enabled: true, timeoutSeconds: 60, secondaryVmId: "vm-230", placedDisks: 2 });
-    const inputs = ["vmId", "host", "datastore", "metaDataDatastore", "enabled", "timeoutSeconds"];
-    expect(Object.keys(outs).sort()).toEqual([...inputs, ...FT_SECONDARY_OUTPUT_NAMES].sort());
+    const inputs = { vmId: "vm-101", host: "host-12", datastore: "datastore-11", metaDataDatastore: "datastore-12", enabled: true, timeoutSeconds: 60, connection: "vsphere" };
+    const observed = groupOutputs({ ...view, vmName: "app-01", secondaryHost: "host-11", secondaryPowerState: "poweredOn", primaryHost: "host-10", needSecondaryReason: "none" }, { powerOnAttempted: true, powerOnOutcome: "poweredOn", powerOnFault: "-" }, 2);
+    const outs = recordOutputs(ftSecondaryDeclaration, inputs, observed, "https://vc.example.com:443");
+    expect(outs).toMatchObject({ vmId: "vm-101", host: "host-12", enabled: true, timeoutSeconds: 60, secondaryVmId: "vm-230", placedDisks: 2, endpoint: "https://vc.example.com:443" });
+    expect(Object.keys(outs).sort()).toEqual([...inputNames(ftSecondaryDeclaration), ...ftSecondaryDeclaration.outputs, "endpoint"].sort());
   });
 
   it("derives the FT type only when the server does not report it", () => {

@@ -16,7 +16,7 @@ const OUTS = {
   host: "host-9",
   lastAction: "none",
 };
-const DECLARED = { vmId: "vm-42", state: "poweredOn", shutdownMode: "guest", guestShutdownTimeoutSeconds: 300, forceAfterTimeout: true, timeoutSeconds: 900 };
+const DECLARED = { vmId: "vm-42", state: "poweredOn", shutdownMode: "guest", guestShutdownTimeoutSeconds: 300, forceAfterTimeout: true, timeoutSeconds: 900, connection: "vsphere" };
 
 beforeEach(() => {
   forget("vsphere.");
@@ -37,11 +37,12 @@ describe("VmPowerState check", () => {
       [{ vmId: "", state: "poweredOn" }, "vmId", /vmId must not be empty/],
       [{ vmId: "vm 42", state: "poweredOn" }, "vmId", /managed object id/],
       [{ vmId: "vm-42" }, "state", /poweredOn.*poweredOff.*suspended/],
-      [{ vmId: "vm-42", state: "on" }, "state", /state is required and must be one of/],
-      [{ vmId: "vm-42", state: "poweredOff", shutdownMode: "acpi" }, "shutdownMode", /"guest" or "hard"/],
-      [{ vmId: "vm-42", state: "poweredOff", timeoutSeconds: -1 }, "timeoutSeconds", /at least 1/],
+      [{ vmId: "vm-42", state: "on" }, "state", /^state must be one of "poweredOn", "poweredOff", "suspended"; got "on"$/],
+      [{ vmId: "vm-42" }, "state", /^state is required: one of "poweredOn", "poweredOff", "suspended"$/],
+      [{ vmId: "vm-42", state: "poweredOff", shutdownMode: "acpi" }, "shutdownMode", /one of "guest", "hard" \(default "guest"\); got "acpi"/],
+      [{ vmId: "vm-42", state: "poweredOff", timeoutSeconds: -1 }, "timeoutSeconds", /from 1 to \d+ \(default \d+\); got -?\d+/],
       [{ vmId: "vm-42", state: "poweredOff", timeoutSeconds: 1.5 }, "timeoutSeconds", /whole number/],
-      [{ vmId: "vm-42", state: "poweredOff", guestShutdownTimeoutSeconds: 0 }, "guestShutdownTimeoutSeconds", /at least 1/],
+      [{ vmId: "vm-42", state: "poweredOff", guestShutdownTimeoutSeconds: 0 }, "guestShutdownTimeoutSeconds", /from 1 to \d+ \(default \d+\); got -?\d+/],
       [{ vmId: "vm-42", state: "poweredOff", forceAfterTimeout: "yes" }, "forceAfterTimeout", /true or false/],
       [{ vmId: "vm-42", state: "poweredOff", guestShutdownTimeoutSeconds: 900, timeoutSeconds: 900 }, "guestShutdownTimeoutSeconds", /less than timeoutSeconds/],
       [{ vmId: "vm-42", state: "poweredOn", color: "red" }, "color", /not an input/],

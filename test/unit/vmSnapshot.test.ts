@@ -6,7 +6,7 @@ import * as crud from "../../provider/resources/vsphere/vmSnapshot/provider";
 import { decodeEscapes, flattenSnapshotInfo, observedText } from "../../provider/resources/vsphere/vmSnapshot/tree";
 import { escapeSnapshotText } from "../../provider/vsphere/methods/snapshots";
 
-const DECLARED = { vmId: "vm-42", name: "pre-change", description: "", memory: false, quiesce: false, removeChildren: false, consolidate: true, timeoutSeconds: 1800 };
+const DECLARED = { vmId: "vm-42", name: "pre-change", description: "", memory: false, quiesce: false, removeChildren: false, consolidate: true, timeoutSeconds: 1800, connection: "vsphere" };
 const OUTS = { ...DECLARED, snapshotId: "snapshot-7", createTime: "2026-11-25T10:00:00Z", powerState: "poweredOff", quiesced: false, isCurrent: true };
 
 beforeEach(() => {
@@ -34,8 +34,8 @@ describe("VmSnapshot check", () => {
       [{ vmId: "vm-42", name: "x", memory: 1 }, "memory", /true or false/],
       [{ vmId: "vm-42", name: "x", quiesce: "no" }, "quiesce", /true or false/],
       [{ vmId: "vm-42", name: "x", removeChildren: null }, "removeChildren", /true or false/],
-      [{ vmId: "vm-42", name: "x", timeoutSeconds: -3 }, "timeoutSeconds", /at least 1/],
-      [{ vmId: "vm-42", name: "x", timeoutSeconds: 100_000 }, "timeoutSeconds", /at most 86400/],
+      [{ vmId: "vm-42", name: "x", timeoutSeconds: -3 }, "timeoutSeconds", /from 1 to \d+ \(default \d+\); got -?\d+/],
+      [{ vmId: "vm-42", name: "x", timeoutSeconds: 100_000 }, "timeoutSeconds", /from 1 to 86400 \(default 1800\); got 100000/],
     ];
     for (const [news, property, reason] of cases) {
       const result = await crud.check(news, news);

@@ -47,7 +47,7 @@ export interface PollOutcome {
 export async function pollTask(connection: connections.VsphereConnection, handle: TaskHandle, schedule: Schedule, deadlineMs = 120_000): Promise<PollOutcome> {
   const started = Date.now();
   for (let attempt = 0; ; attempt += 1) {
-    const info = (await getProperty(connection, handle.task, "info")) as { state?: string } | null;
+    const info = (await getProperty(connection, handle.task, "info", { deadline: started + deadlineMs })) as { state?: string } | null;
     const state = info?.state ?? "unknown";
     if (state === "success" || state === "error") return { state, looks: attempt + 1 };
     if (Date.now() - started > deadlineMs) throw new Error(`baseline wait for ${handle.operation} gave up after ${deadlineMs} ms (state ${state})`);

@@ -7,12 +7,20 @@ import * as ft from "../../provider/vsphere/methods/faultTolerance";
 import * as power from "../../provider/vsphere/methods/power";
 import * as snapshots from "../../provider/vsphere/methods/snapshots";
 import type { TaskHandle } from "../../provider/vsphere/taskWaiter";
+import { isReconciled, type TaskStart } from "../../provider/vsphere/tasks";
 import { startVsphereSimulator, type VsphereSimulator } from "../../simulator/vsphere";
 
 /**
  * The vSphere resources driven in this process (their provider.ts CRUD functions, the same code the host runs) against
  * a vSphere twin on loopback, plus what each resource's create starts as a bare task for the baselines.
  */
+/** The task a start returned (the bench makes no start whose answer could be lost). */
+async function handleOf(start: Promise<TaskStart>): Promise<TaskHandle> {
+  const started = await start;
+  if (isReconciled(started)) throw new Error("the bench's task start lost its answer");
+  return started;
+}
+
 export interface BenchResource {
   type: string;
   /** The task method its create starts. */
@@ -47,7 +55,7 @@ export const BENCH_RESOURCES: BenchResource[] = [
     update: (id, outs) => vmPowerState.update(id, outs, { vmId: id, state: "poweredOff", shutdownMode: "hard" }),
     updateLabel: "poweredOn → poweredOff (hard)",
     delete: (id, outs) => vmPowerState.delete(id, outs),
-    startTask: (connection, vmId) => power.powerOnVm(connection, vmId),
+    startTask: (connection, vmId) => handleOf(power.powerOnVm(connection, vmId, { deadline: Date.now() + 120_000 })),
   },
   {
     type: "vsphere:VmSnapshot",
@@ -58,7 +66,7 @@ export const BENCH_RESOURCES: BenchResource[] = [
     update: (id, outs) => vmSnapshot.update(id, outs, { vmId: outs["vmId"], name: "bench", description: "renamed by the bench" }),
     updateLabel: "new description (RenameSnapshot)",
     delete: (id, outs) => vmSnapshot.delete(id, outs),
-    startTask: (connection, vmId) => snapshots.createSnapshotEx(connection, vmId, { name: "baseline", memory: false, quiesce: false }),
+    startTask: (connection, vmId) => handleOf(snapshots.createSnapshot(connection, vmId, { name: "baseline", memory: false, quiesce: false }, { deadline: Date.now() + 120_000 })),
   },
   {
     type: "vsphere:FtSecondary",
@@ -69,7 +77,7 @@ export const BENCH_RESOURCES: BenchResource[] = [
     update: (id, outs) => ftSecondary.update(id, outs, { vmId: id, enabled: false }),
     updateLabel: "enabled: false (DisableSecondaryVM_Task)",
     delete: (id, outs) => ftSecondary.delete(id, outs),
-    startTask: (connection, vmId) => ft.createSecondaryVmEx(connection, vmId),
+    startTask: (connection, vmId) => handleOf(ft.createSecondaryVmEx(connection, vmId, {}, { deadline: Date.now() + 120_000 })),
   },
 ];
 

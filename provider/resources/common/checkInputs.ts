@@ -40,7 +40,7 @@ export function checkInputs<T>(schema: z.ZodObject<z.ZodRawShape>, news: Record<
     }
     for (const issue of parsed.error.issues) {
       const path = [key, ...issue.path.map(String)].join(".");
-      failures.push({ property: path, reason: `${path}: ${issue.message}` });
+      failures.push({ property: path, reason: namingTheProperty(path, issue.message) });
     }
   }
   if (failures.length > 0 || !allKnown) return { inputs: { ...news, ...inputs }, failures };
@@ -48,9 +48,14 @@ export function checkInputs<T>(schema: z.ZodObject<z.ZodRawShape>, news: Record<
   if (!whole.success) {
     for (const issue of whole.error.issues) {
       const path = issue.path.map(String).join(".") || "(inputs)";
-      failures.push({ property: path, reason: `${path}: ${issue.message}` });
+      failures.push({ property: path, reason: namingTheProperty(path, issue.message) });
     }
     return { inputs, failures };
   }
   return { inputs, failures, value: whole.data as T };
+}
+
+/** The reason as the user reads it: it names the property once (messages of this package's fields already start with it). */
+function namingTheProperty(path: string, message: string): string {
+  return message.startsWith(path) ? message : `${path}: ${message}`;
 }

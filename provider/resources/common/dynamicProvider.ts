@@ -20,30 +20,22 @@ interface ConfigSource {
   get(key: string): string | undefined;
 }
 
-const CONFIG_KEYS = [
-  "vsphere:vsphereServer",
-  "vsphere:user",
-  "vsphere:password",
-  "vsphere:allowUnverifiedSsl",
-  "vsphere:apiRelease",
-  "vsphere:caCertificate",
-  "veeam:server",
-  "veeam:username",
-  "veeam:password",
-  "veeam:apiVersion",
-  "veeam:allowUnverifiedSsl",
-  "veeam:caCertificate",
-  "zstack:endpoint",
-  "zstack:accountName",
-  "zstack:accountPassword",
-  "zstack:allowUnverifiedSsl",
-  "zstack:caCertificate",
-];
+/** The default namespaces' keys, asked one by one when the config source does not expose all of its keys. */
+const DEFAULT_KEYS = (["vsphere", "veeam", "zstack"] as const).flatMap((vendor) => Object.values(config.settingSources(vendor)).map((source) => source.configKey));
 
-/** Reads the stack config handed to `configure`. Never throws: a throw here would leave the host's provider unconfigured for good. */
+/**
+ * Records the stack config handed to `configure`: every namespace (a resource may name any in its `connection`), read
+ * from the host's config object (`rawConfig` holds every key); a source that exposes only `get` is asked for the default
+ * namespaces' keys. Never throws: a throw here would leave the host's provider unconfigured for good.
+ */
 export async function configure(request: { config: ConfigSource }): Promise<void> {
   const values: Record<string, string | undefined> = {};
-  for (const key of CONFIG_KEYS) {
+  const raw = (request.config as { rawConfig?: unknown }).rawConfig;
+  if (raw && typeof raw === "object") {
+    for (const [key, value] of Object.entries(raw as Record<string, unknown>)) if (typeof value === "string") values[key] = value;
+  }
+  for (const key of DEFAULT_KEYS) {
+    if (key in values) continue;
     try {
       values[key] = request.config.get(key);
     } catch {

@@ -1,20 +1,11 @@
 import type * as pulumi from "@pulumi/pulumi";
-import { z } from "zod";
-import { memo } from "../../../runtime";
-import { isValidMoId } from "../../../vsphere/moref";
-import { booleanField, secondsField, vmIdField } from "../shared/fields";
-
-/** Defaults and bounds of the inputs. */
-export const FT_SECONDARY_DEFAULTS = { enabled: true, timeoutSeconds: 1800, maxTimeoutSeconds: 21_600 };
-
-/** The inputs that decide where the secondary lives: changing one replaces the resource (FT is turned off, then on again). */
-export const FT_PLACEMENT_INPUTS = ["host", "datastore", "metaDataDatastore"] as const;
+import type { ConnectionArgs, ConnectionOutputs } from "../../common/connectionArgs";
 
 /**
  * Inputs of `vsphere:FtSecondary`: declares that a vSphere VM is protected by Fault Tolerance, i.e. that it has one FT
  * secondary VM created with `CreateSecondaryVMEx_Task`. The resource id is the primary VM's id.
  */
-export interface FtSecondaryArgs {
+export interface FtSecondaryArgs extends ConnectionArgs {
   /**
    * The managed object id of the VM to protect (the FT primary), e.g. `vm-42`. It must be in a vSphere HA-enabled
    * cluster, must not be a template, must have no snapshots and must not already be fault tolerant: preview checks all
@@ -61,6 +52,7 @@ export interface FtSecondaryInputs {
   metaDataDatastore?: string;
   enabled: boolean;
   timeoutSeconds: number;
+  connection: string;
 }
 
 /**
@@ -74,7 +66,7 @@ export interface FtSecondaryInputs {
 export type PowerOnOutcome = "notAttempted" | "poweredOn" | "failed" | "pendingRecommendation" | "unknown";
 
 /** Outputs: every input (as applied), plus the FT group as vSphere reports it. */
-export interface FtSecondaryOutputs extends FtSecondaryInputs {
+export interface FtSecondaryOutputs extends FtSecondaryInputs, ConnectionOutputs {
   /** The primary VM's name (as vCenter reports it, `%`, `/` and `\` unescaped). */
   vmName?: string;
   /** The current primary of the FT group: `vmId`, unless vSphere failed over and made the former secondary the primary. */
@@ -109,46 +101,4 @@ export interface FtSecondaryOutputs extends FtSecondaryInputs {
   powerOnFault?: string;
   /** How many VirtualDisk placements were sent with `datastore` (0: only the configuration files were placed). */
   placedDisks: number;
-}
-
-/** Every output name that is not an input, for the resource class. */
-export const FT_SECONDARY_OUTPUT_NAMES = [
-  "vmName",
-  "primaryVmId",
-  "secondaryVmId",
-  "secondaryHost",
-  "secondaryPowerState",
-  "primaryHost",
-  "faultToleranceState",
-  "needSecondaryReason",
-  "faultToleranceType",
-  "instanceUuids",
-  "powerOnAttempted",
-  "powerOnOutcome",
-  "powerOnFault",
-  "placedDisks",
-] as const;
-
-function moIdField(property: string, kind: string, example: string) {
-  return z
-    .string({ error: `${property} must be the managed object id of a ${kind}, e.g. "${example}"` })
-    .min(1, { error: `${property} must not be empty: give the managed object id of a ${kind}, e.g. "${example}", or leave it out`, abort: true })
-    .refine((value) => isValidMoId(value), {
-      error: `${property} must be a managed object id such as "${example}" (letters, digits, '-', '_', '.', ':'; no slashes or spaces)`,
-    })
-    .optional();
-}
-
-/** The zod schema of the inputs (built lazily, memoized per process). */
-export function ftSecondarySchema(): z.ZodObject<z.ZodRawShape> {
-  return memo("vsphere.schemas.ftSecondary", () =>
-    z.object({
-      vmId: vmIdField(),
-      host: moIdField("host", "HostSystem in the primary's cluster", "host-12"),
-      datastore: moIdField("datastore", "Datastore for the secondary's files and disks", "datastore-12"),
-      metaDataDatastore: moIdField("metaDataDatastore", "Datastore for the FT metadata file", "datastore-12"),
-      enabled: booleanField("enabled", true),
-      timeoutSeconds: secondsField("timeoutSeconds", 1800, 21_600),
-    }),
-  );
 }

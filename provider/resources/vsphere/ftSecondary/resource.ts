@@ -1,7 +1,9 @@
-import * as pulumi from "@pulumi/pulumi";
-import * as crud from "./provider";
+import type * as pulumi from "@pulumi/pulumi";
 import * as shell from "../../common/dynamicProvider";
+import { DeclaredResource } from "../../common/declaredResource";
 import type { FtSecondaryArgs, PowerOnOutcome } from "./args";
+import * as crud from "./provider";
+import { ftSecondaryDeclaration } from "./spec";
 
 export const ftSecondaryProvider: pulumi.dynamic.ResourceProvider = shell.dynamicProvider(crud);
 
@@ -11,7 +13,7 @@ export const ftSecondaryProvider: pulumi.dynamic.ResourceProvider = shell.dynami
  * (template, already in an FT group, snapshots, no vSphere HA, QueryFaultToleranceCompatibilityEx faults) before anything
  * changes. Deleting the resource turns FT off for the VM (TurnOffFaultToleranceForVM_Task: the secondary is removed).
  */
-export class FtSecondary extends pulumi.dynamic.Resource {
+export class FtSecondary extends DeclaredResource {
   /** The protected VM (the FT primary), as declared. */
   declare public readonly vmId: pulumi.Output<string>;
   declare public readonly host: pulumi.Output<string | undefined>;
@@ -44,29 +46,6 @@ export class FtSecondary extends pulumi.dynamic.Resource {
   declare public readonly placedDisks: pulumi.Output<number>;
 
   constructor(name: string, args: FtSecondaryArgs, opts?: pulumi.CustomResourceOptions) {
-    super(
-      ftSecondaryProvider,
-      name,
-      {
-        ...args,
-        vmName: undefined,
-        primaryVmId: undefined,
-        secondaryVmId: undefined,
-        secondaryHost: undefined,
-        secondaryPowerState: undefined,
-        primaryHost: undefined,
-        faultToleranceState: undefined,
-        needSecondaryReason: undefined,
-        faultToleranceType: undefined,
-        instanceUuids: undefined,
-        powerOnAttempted: undefined,
-        powerOnOutcome: undefined,
-        powerOnFault: undefined,
-        placedDisks: undefined,
-      },
-      opts,
-      "vsphere",
-      "FtSecondary",
-    );
+    super(ftSecondaryProvider, ftSecondaryDeclaration, name, args, opts);
   }
 }

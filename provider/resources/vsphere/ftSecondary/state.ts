@@ -130,15 +130,11 @@ export interface PowerOnRecord {
   powerOnFault?: string;
 }
 
-/** The outputs: the inputs as applied, the group as read, the last power-on record. */
-export function outputsFrom(inputs: FtSecondaryInputs, view: FtGroupView, power: PowerOnRecord, placedDisks: number): FtSecondaryOutputs {
+/** The outputs that are not inputs: the group as read, the last power-on record. */
+export type FtGroupOutputs = Omit<FtSecondaryOutputs, keyof FtSecondaryInputs | "endpoint">;
+
+export function groupOutputs(view: FtGroupView, power: PowerOnRecord, placedDisks: number): FtGroupOutputs {
   return {
-    vmId: inputs.vmId,
-    host: inputs.host,
-    datastore: inputs.datastore,
-    metaDataDatastore: inputs.metaDataDatastore,
-    enabled: inputs.enabled,
-    timeoutSeconds: inputs.timeoutSeconds,
     vmName: view.vmName,
     primaryVmId: view.primaryVmId,
     secondaryVmId: view.secondaryVmId,
@@ -291,4 +287,9 @@ export function virtualDisksOf(hardware: unknown): Record<string, unknown>[] {
   const devices = (hardware as { device?: unknown }).device;
   if (!Array.isArray(devices)) return [];
   return devices.filter((device): device is Record<string, unknown> => !!device && typeof device === "object" && (device as { _typeName?: unknown })._typeName === "VirtualDisk");
+}
+
+/** The group of a VM before (or without) Fault Tolerance. */
+export function emptyView(vmId: string, vmName?: string): FtGroupView {
+  return { vmId, vmName, role: "none", primaryVmId: vmId, faultToleranceState: "notConfigured", faultToleranceType: "unset", instanceUuids: [] };
 }

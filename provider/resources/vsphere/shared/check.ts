@@ -1,3 +1,4 @@
+import { deadlineAfter, PREVIEW_READ_SECONDS } from "../../../deadline";
 import * as errors from "../../../errors";
 import * as connections from "../../../vsphere/connection";
 
@@ -5,10 +6,10 @@ import * as connections from "../../../vsphere/connection";
  * The vCenter connection for a live check at preview time. An unconfigured or unreachable vCenter is an error that
  * says which input needed it, instead of a bare connection failure.
  */
-export async function connectForCheck(resource: string, property: string): Promise<connections.VsphereConnection> {
+export async function connectForCheck(resource: string, property: string, namespace: string): Promise<connections.VsphereConnection> {
   const operation = `check ${resource}`;
   try {
-    return await connections.connect();
+    return await connections.connect(namespace, previewDeadline());
   } catch (error) {
     const prefix = `Checking ${property} of ${resource} needs vCenter: `;
     const message = prefix + errors.errorMessage(error);
@@ -25,4 +26,9 @@ export function knownAndChanged(olds: Record<string, unknown>, news: Record<stri
   const value = news[key];
   if (value === undefined || isUnknown(value)) return false;
   return !(key in olds) || olds[key] !== value;
+}
+
+/** The deadline of the reads one check makes at preview (no timeoutSeconds applies there). */
+export function previewDeadline(): number {
+  return deadlineAfter(PREVIEW_READ_SECONDS);
 }

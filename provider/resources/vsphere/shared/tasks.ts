@@ -1,72 +1,90 @@
 import * as errors from "../../../errors";
-import { backoffDelay, sleep } from "../../../http/backoff";
 import type * as connections from "../../../vsphere/connection";
-import { isFault } from "../../../vsphere/faults";
-import { waitForTask, type TaskHandle, type TaskOutcome } from "../../../vsphere/taskWaiter";
-
-/** vSphere's "another task is already in progress on this VM" (as the HTTP answer or as a task's error). */
-export function isTaskInProgress(error: unknown): boolean {
-  return isFault(error, "TaskInProgress");
-}
+import { errorForFault, parseMethodFault } from "../../../vsphere/faults";
+import { describeMoRef, unbox } from "../../../vsphere/moref";
+import type { TaskInfo } from "../../../vsphere/schemas";
+import { cancelTask, readTaskInfo, type TaskHandle } from "../../../vsphere/taskWaiter";
+import { isReconciled, runTask, type Reconciled, type StartOptions, type TaskStart } from "../../../vsphere/tasks";
 
 /**
- * Runs `attempt` again while vSphere answers TaskInProgress (a task started outside this process holds the VM), with
- * backoff and jitter, until the deadline. TaskInProgress means vSphere refused the call: repeating it is safe.
+ * The resources' policy for a task still running at the operation's deadline (the client only waits): a task that
+ * finished meanwhile counts as finished; a cancelable one is cancelled; the error says what became of it and how to
+ * see the outcome.
  */
-export async function retryWhileBusy<T>(what: string, deadline: number, attempt: () => Promise<T>): Promise<T> {
-  for (let round = 0; ; round += 1) {
-    try {
-      return await attempt();
-    } catch (error) {
-      if (!isTaskInProgress(error)) throw error;
-      const delay = backoffDelay(round, 500, 10_000);
-      if (Date.now() + delay >= deadline) {
-        const source = error instanceof errors.VmAvailabilityError ? error : undefined;
-        throw new errors.TimeoutError(
-          `${what}: the VM was busy with another task until the deadline (${errors.errorMessage(error)}). Raise timeoutSeconds or wait for that task to finish.`,
-          "TaskInProgress",
-          { operation: source?.operation ?? what, object: source?.object, cause: error, fault: source?.fault },
-        );
-      }
-      await sleep(delay);
-    }
+
+export interface TaskOutcome {
+  info: TaskInfo;
+  result: unknown;
+}
+
+/** A few seconds past the deadline to read and cancel a task that is still running. */
+const SETTLE_GRACE_MS = 30_000;
+
+/** What became of a task at the deadline. */
+export type TaskAtDeadline =
+  | { state: "success"; info: TaskInfo }
+  | { state: "error"; info: TaskInfo }
+  | { state: "cancelled"; lastState: string }
+  | { state: "running"; lastState: string }
+  | { state: "unknown"; lastState?: string };
+
+export async function settleAtDeadline(connection: connections.VsphereConnection, handle: TaskHandle, lastInfo?: TaskInfo): Promise<TaskAtDeadline> {
+  const deadline = Date.now() + SETTLE_GRACE_MS;
+  let lastState = lastInfo ? describeTaskState(lastInfo) : undefined;
+  try {
+    const info = await readTaskInfo(connection, handle.task, deadline);
+    if (info.state === "success" || info.state === "error") return { state: info.state, info };
+    lastState = describeTaskState(info);
+    if (!info.cancelable) return { state: "running", lastState };
+    await cancelTask(connection, handle.task, deadline);
+    return { state: "cancelled", lastState };
+  } catch {
+    return { state: "unknown", lastState };
   }
 }
 
-/**
- * True for a failure of a call that STARTS something where vSphere may have acted anyway: the connection broke after
- * the request was sent, or the answer did not come in time. The caller reads the state back instead of repeating.
- */
-export function isAmbiguousStart(error: unknown): boolean {
-  return (error instanceof errors.ConnectionError && error.requestSent) || error instanceof errors.TimeoutError;
+function describeTaskState(info: TaskInfo): string {
+  return `${info.state}${typeof info.progress === "number" ? ` ${info.progress}%` : ""}`;
 }
 
-/** Normalizes an ambiguous start failure to a ConnectionError with requestSent, so callers test one shape. */
-export function asAmbiguousStart(error: unknown, operation: string): unknown {
-  if (!isAmbiguousStart(error) || error instanceof errors.ConnectionError) return error;
-  const source = error as errors.VmAvailabilityError;
-  return new errors.ConnectionError(`No answer to ${operation}: vSphere may or may not have started it (${errors.errorMessage(error)}).`, true, {
-    operation: source.operation ?? operation,
-    object: source.object,
-    cause: error,
-    transient: true,
-  });
+/** The error for a task that did not finish in time, saying what became of it. */
+export function taskDeadlineError(handle: TaskHandle, settled: Exclude<TaskAtDeadline, { state: "success" | "error" }>, hint?: string): errors.TimeoutError {
+  const task = describeMoRef(handle.task);
+  const fate =
+    settled.state === "cancelled"
+      ? `The task ${task} was cancelled.`
+      : settled.state === "running"
+        ? `The task ${task} cannot be cancelled and may still finish: run \`pulumi refresh\` to see its outcome.`
+        : `The state of task ${task} could not be read: run \`pulumi refresh\` to see its outcome.`;
+  return new errors.TimeoutError(
+    `${handle.operation} on ${handle.object} did not finish before the deadline; last state: ${settled.lastState ?? "unknown"}. ${fate}${hint ? ` ${hint}` : ""}`,
+    settled.lastState,
+    { operation: handle.operation, object: handle.object },
+  );
 }
 
 /**
- * Starts a task and waits for it; a TaskInProgress (at start or as the task's error) is retried until the deadline.
- * An ambiguous start surfaces as a ConnectionError with requestSent: the caller reconciles by reading the state.
+ * Runs a task to its end: its outcome, or Reconciled when its answer was lost and the read-back found the work done.
+ * At the deadline, see settleAtDeadline; a task that failed meanwhile throws its fault.
  */
-export async function runTask(
+export async function runToEnd(
   connection: connections.VsphereConnection,
-  what: string,
-  deadline: number,
-  start: () => Promise<TaskHandle>,
-): Promise<TaskOutcome> {
-  return retryWhileBusy(what, deadline, async () => {
-    const handle = await start().catch((error: unknown) => {
-      throw asAmbiguousStart(error, what);
-    });
-    return waitForTask(connection, handle, { deadline });
-  });
+  start: (options: StartOptions) => Promise<TaskStart>,
+  options: StartOptions & { hint?: string },
+): Promise<TaskOutcome | Reconciled> {
+  const run = await runTask(connection, start, options);
+  if (isReconciled(run)) return run;
+  if (run.status === "success") return { info: run.info, result: run.result };
+  const settled = await settleAtDeadline(connection, run.handle, run.lastInfo);
+  if (settled.state === "success") return { info: settled.info, result: unbox(settled.info.result) };
+  // Ended in its own fault between the last look and now: that fault is the outcome.
+  if (settled.state === "error") throw taskFault(run.handle, settled.info);
+  throw taskDeadlineError(run.handle, settled, options.hint);
 }
+
+export function taskFault(handle: TaskHandle, info: TaskInfo): errors.VmAvailabilityError {
+  const fault = parseMethodFault(info.error) ?? { type: "TaskError", message: "the task failed without a fault" };
+  return errorForFault(fault, { operation: handle.operation, object: handle.object });
+}
+
+export { isReconciled };

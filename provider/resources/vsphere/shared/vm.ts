@@ -2,6 +2,7 @@ import * as errors from "../../../errors";
 import type * as connections from "../../../vsphere/connection";
 import { isFault } from "../../../vsphere/faults";
 import { readProperties } from "../../../vsphere/properties";
+import { describeValue } from "../../common/fields";
 
 /** VirtualMachinePowerState_enum. */
 export type PowerState = "poweredOn" | "poweredOff" | "suspended";
@@ -61,18 +62,18 @@ export function isFaultTolerant(facts: VmFacts): boolean {
  * Reads the VM's power state, tools status, host, FT role and template flag in one PropertyCollector call. Throws
  * NotFoundError naming the VM (and `vmId`) when vCenter does not know it.
  */
-export async function readVmFacts(connection: connections.VsphereConnection, vmId: string, operation: string): Promise<VmFacts> {
+export async function readVmFacts(connection: connections.VsphereConnection, vmId: string, operation: string, deadline: number): Promise<VmFacts> {
   let values: Record<string, unknown>;
   try {
-    values = await readProperties(connection, { type: "VirtualMachine", value: vmId }, [...FACT_PATHS]);
+    values = await readProperties(connection, { type: "VirtualMachine", value: vmId }, [...FACT_PATHS], { deadline });
   } catch (error) {
     if (error instanceof errors.NotFoundError) throw vmNotFound(vmId, operation, error);
     if (!isFault(error, "InvalidProperty")) throw error;
-    values = await readTopLevel(connection, vmId, operation);
+    values = await readTopLevel(connection, vmId, operation, deadline);
   }
   const powerState = values["runtime.powerState"];
   if (powerState !== "poweredOn" && powerState !== "poweredOff" && powerState !== "suspended") {
-    throw new errors.ServerError(`VirtualMachine:${vmId} reported an unknown power state ${JSON.stringify(powerState)}.`, 200, {
+    throw new errors.ServerError(`VirtualMachine:${vmId} reported an unknown power state ${describeValue(powerState)}.`, 200, {
       operation,
       object: `VirtualMachine:${vmId}`,
     });
@@ -95,10 +96,10 @@ export async function readVmFacts(connection: connections.VsphereConnection, vmI
  * A server that refuses one of the nested paths (InvalidProperty) is asked for the whole `runtime`, `guest` and
  * `config` data objects instead, and the same facts are picked out of them.
  */
-async function readTopLevel(connection: connections.VsphereConnection, vmId: string, operation: string): Promise<Record<string, unknown>> {
+async function readTopLevel(connection: connections.VsphereConnection, vmId: string, operation: string, deadline: number): Promise<Record<string, unknown>> {
   let top: Record<string, unknown>;
   try {
-    top = await readProperties(connection, { type: "VirtualMachine", value: vmId }, ["name", "runtime", "guest", "config"]);
+    top = await readProperties(connection, { type: "VirtualMachine", value: vmId }, ["name", "runtime", "guest", "config"], { deadline });
   } catch (error) {
     if (error instanceof errors.NotFoundError) throw vmNotFound(vmId, operation, error);
     throw error;

@@ -1,17 +1,5 @@
 import type * as pulumi from "@pulumi/pulumi";
-import { z } from "zod";
-import { memo } from "../../../runtime";
-import { booleanField, secondsField, vmIdField } from "../shared/fields";
-
-/** Defaults and bounds of the inputs. */
-export const VM_POWER_STATE_DEFAULTS = {
-  shutdownMode: "guest",
-  guestShutdownTimeoutSeconds: 300,
-  maxGuestShutdownTimeoutSeconds: 3_600,
-  forceAfterTimeout: true,
-  timeoutSeconds: 900,
-  maxTimeoutSeconds: 21_600,
-} as const;
+import type { ConnectionArgs, ConnectionOutputs } from "../../common/connectionArgs";
 
 /** The power states a VM can be declared in (VirtualMachinePowerState_enum). */
 export type DeclaredPowerState = "poweredOn" | "poweredOff" | "suspended";
@@ -21,7 +9,7 @@ export type DeclaredPowerState = "poweredOn" | "poweredOff" | "suspended";
  * whatever state the VM is in (no call when it is already there); `pulumi refresh` shows a VM switched by hand as drift.
  * Deleting the resource leaves the VM as it is.
  */
-export interface VmPowerStateArgs {
+export interface VmPowerStateArgs extends ConnectionArgs {
   /** Managed object id of the VM, e.g. `"vm-42"`. Changing it replaces the resource (another VM). */
   vmId: pulumi.Input<string>;
   /** The declared power state: `"poweredOn"`, `"poweredOff"` or `"suspended"`. Required. */
@@ -51,10 +39,11 @@ export interface VmPowerStateInputs {
   guestShutdownTimeoutSeconds: number;
   forceAfterTimeout: boolean;
   timeoutSeconds: number;
+  connection: string;
 }
 
 /** Outputs: every input (as applied) plus the VM as vSphere reports it. */
-export interface VmPowerStateOutputs extends VmPowerStateInputs {
+export interface VmPowerStateOutputs extends VmPowerStateInputs, ConnectionOutputs {
   /** The VM's actual power state (runtime.powerState) as of the last create, update or refresh. */
   powerState: DeclaredPowerState;
   /** guest.toolsRunningStatus as of the last create, update or refresh (guestToolsRunning, guestToolsNotRunning, …). */
@@ -66,23 +55,4 @@ export interface VmPowerStateOutputs extends VmPowerStateInputs {
    * `guestShutdownThenPowerOff`, `powerOff`, or steps joined with `+` (e.g. `powerOn+suspend`).
    */
   lastAction: string;
-}
-
-/** Every output name that is not an input, for the resource class. */
-export const VM_POWER_STATE_OUTPUT_NAMES = ["powerState", "toolsRunningStatus", "host", "lastAction"] as const;
-
-/** The zod schema of the inputs (built lazily, memoized per process). */
-export function vmPowerStateSchema(): z.ZodObject<z.ZodRawShape> {
-  return memo("vsphere.schemas.vmPowerState", () =>
-    z.object({
-      vmId: vmIdField(),
-      state: z.enum(["poweredOn", "poweredOff", "suspended"], {
-        error: "state is required and must be one of \"poweredOn\", \"poweredOff\", \"suspended\"",
-      }),
-      shutdownMode: z.enum(["guest", "hard"], { error: "shutdownMode must be \"guest\" or \"hard\" (default \"guest\")" }).default("guest"),
-      guestShutdownTimeoutSeconds: secondsField("guestShutdownTimeoutSeconds", 300, 3_600),
-      forceAfterTimeout: booleanField("forceAfterTimeout", true),
-      timeoutSeconds: secondsField("timeoutSeconds", 900, 21_600),
-    }),
-  );
 }

@@ -1,19 +1,20 @@
 import type * as pulumi from "@pulumi/pulumi";
+import { deadlineAfter } from "../../../deadline";
 import * as errors from "../../../errors";
-import { deadlineAfter, waitFor } from "../../../http/waiter";
 import * as connections from "../../../vsphere/connection";
 import { isFault } from "../../../vsphere/faults";
 import * as power from "../../../vsphere/methods/power";
 import { isValidMoId } from "../../../vsphere/moref";
-import { readProperties } from "../../../vsphere/properties";
+import { outcomeUnknown } from "../../../vsphere/tasks";
+import { waitForProperties } from "../../../vsphere/watch";
 import { withVmLock } from "../../../vsphere/vmLock";
-import { checkInputs } from "../../common/checkInputs";
+import * as declared from "../../common/declaration";
 import { isUnknown } from "../../common/unknown";
-import { connectForCheck } from "../shared/check";
-import { isAmbiguousStart, retryWhileBusy, runTask } from "../shared/tasks";
+import { connectForCheck, previewDeadline } from "../shared/check";
+import { runToEnd } from "../shared/tasks";
 import { isFaultTolerant, readVmFacts, toolsRunning, type PowerState, type VmFacts } from "../shared/vm";
-import * as args from "./args";
-import { vmPowerStateSchema, type VmPowerStateInputs, type VmPowerStateOutputs } from "./args";
+import type { VmPowerStateInputs, VmPowerStateOutputs } from "./args";
+import { vmPowerStateDeclaration as declaration } from "./spec";
 
 /**
  * CRUD of `vsphere:VmPowerState` (id = the VM's managed object id).
@@ -23,14 +24,12 @@ import { vmPowerStateSchema, type VmPowerStateInputs, type VmPowerStateOutputs }
  *   suspended VM). suspended: SuspendVM_Task (a powered-off VM is powered on first). poweredOff from poweredOn: guest
  *   mode asks the guest to shut down (ShutdownGuest answers 204 at once) and waits until runtime.powerState is
  *   poweredOff, then falls back to PowerOffVM_Task only when forceAfterTimeout allows it; hard mode or a suspended VM:
- *   PowerOffVM_Task. Mutating work is serialized per VM; TaskInProgress from another client is retried until the deadline;
- *   InvalidPowerState or an ambiguous connection failure makes the loop read the state again instead of repeating blindly.
+ *   PowerOffVM_Task. InvalidPowerState or a lost answer makes the loop read the state again instead of repeating blindly.
  * - read: the actual power state, tools status and host. `state` stays as declared, so a VM switched by hand shows as an
  *   update in the next preview. A VM that no longer exists removes the resource from the stack.
  * - delete: leaves the VM as it is.
  */
 
-const RESOURCE = "VmPowerState";
 const MAX_STEPS = 8;
 const FORCED_POWER_OFF_GRACE_MS = 30_000;
 
@@ -52,12 +51,10 @@ function crossFieldFailures(inputs: VmPowerStateInputs): pulumi.dynamic.CheckFai
 }
 
 function parseInputs(raw: Record<string, unknown>, operation: string): VmPowerStateInputs {
-  const result = checkInputs<VmPowerStateInputs>(vmPowerStateSchema(), raw, args.VM_POWER_STATE_OUTPUT_NAMES);
-  const failures = [...result.failures, ...(result.value ? crossFieldFailures(result.value) : [])];
-  const first = failures[0];
-  if (first) throw new errors.ValidationError(first.reason, first.property, { operation });
-  if (!result.value) throw new errors.ValidationError(`${RESOURCE} inputs must be known before ${operation}.`, "(inputs)", { operation });
-  return result.value;
+  const inputs = declared.parseInputs<VmPowerStateInputs>(declaration, raw, operation);
+  const failure = crossFieldFailures(inputs)[0];
+  if (failure) throw new errors.ValidationError(failure.reason, failure.property, { operation });
+  return inputs;
 }
 
 /** Refusals that depend on the VM itself (not on its current power state); each names the input at fault. */
@@ -80,17 +77,18 @@ function vmFailures(inputs: Pick<VmPowerStateInputs, "vmId" | "state">, facts: V
 }
 
 export async function check(olds: Record<string, unknown>, news: Record<string, unknown>): Promise<pulumi.dynamic.CheckResult> {
-  const result = checkInputs<VmPowerStateInputs>(vmPowerStateSchema(), news, args.VM_POWER_STATE_OUTPUT_NAMES);
+  const result = declared.checkDeclared<VmPowerStateInputs>(declaration, news);
   const failures = [...result.failures];
   if (result.value) failures.push(...crossFieldFailures(result.value));
   const vmId = news["vmId"];
   const state = news["state"];
   const known = typeof vmId === "string" && !isUnknown(vmId) && typeof state === "string" && !isUnknown(state);
   const changed = olds["vmId"] !== vmId || olds["state"] !== state;
+  // A live look costs API calls: only for a new VM or a new declared state (a no-op preview makes none).
   if (failures.length === 0 && known && changed) {
-    const connection = await connectForCheck(RESOURCE, "vmId");
+    const connection = await connectForCheck(declaration.type, "vmId", declared.namespaceOf(declaration, result.inputs));
     try {
-      const facts = await readVmFacts(connection, vmId, `check ${RESOURCE}`);
+      const facts = await readVmFacts(connection, vmId, `check ${declaration.type}`, previewDeadline());
       failures.push(...vmFailures({ vmId, state: state as PowerState }, facts));
     } catch (error) {
       if (!(error instanceof errors.NotFoundError)) throw error;
@@ -100,42 +98,22 @@ export async function check(olds: Record<string, unknown>, news: Record<string, 
   return { inputs: result.inputs, failures };
 }
 
-const INPUT_DEFAULTS: Record<string, unknown> = {
-  shutdownMode: "guest",
-  guestShutdownTimeoutSeconds: 300,
-  forceAfterTimeout: true,
-  timeoutSeconds: 900,
-};
-
-/** Pure: the inputs recorded in the old outputs against the new checked inputs, plus drift of the actual power state. */
+/** Pure: the declared inputs against the recorded ones, plus drift of the actual power state found by refresh. */
 export async function diff(_id: string, olds: Record<string, unknown>, news: Record<string, unknown>): Promise<pulumi.dynamic.DiffResult> {
-  const replaces: string[] = [];
-  if (isUnknown(news["vmId"]) || olds["vmId"] !== news["vmId"]) replaces.push("vmId");
-  const changed: string[] = [];
-  for (const key of ["state", "shutdownMode", "guestShutdownTimeoutSeconds", "forceAfterTimeout", "timeoutSeconds"]) {
-    const before = olds[key] ?? INPUT_DEFAULTS[key];
-    const after = news[key] ?? INPUT_DEFAULTS[key];
-    if (isUnknown(after) || before !== after) changed.push(key);
-  }
-  // Drift: refresh recorded the actual power state; it differs from the declared one, so `up` must act again.
+  const inputs = declared.diffInputs(declaration, olds, news);
   const actual = olds["powerState"];
-  if (typeof actual === "string" && !changed.includes("state") && actual !== news["state"]) changed.push("state");
-  return { changes: replaces.length > 0 || changed.length > 0, replaces, deleteBeforeReplace: false };
+  const drifted = typeof actual === "string" && !inputs.changed.includes("state") && !isUnknown(news["state"]) && actual !== news["state"];
+  return declared.diffResult(declaration, inputs, drifted ? ["state"] : []);
 }
 
-function outputsFrom(inputs: VmPowerStateInputs, facts: VmFacts, lastAction: string): VmPowerStateOutputs {
-  return {
-    vmId: inputs.vmId,
-    state: inputs.state,
-    shutdownMode: inputs.shutdownMode,
-    guestShutdownTimeoutSeconds: inputs.guestShutdownTimeoutSeconds,
-    forceAfterTimeout: inputs.forceAfterTimeout,
-    timeoutSeconds: inputs.timeoutSeconds,
+function outputsFrom(inputs: VmPowerStateInputs, facts: VmFacts, lastAction: string, endpoint: string): Record<string, unknown> {
+  const observed: Omit<VmPowerStateOutputs, keyof VmPowerStateInputs | "endpoint"> = {
     powerState: facts.powerState,
     toolsRunningStatus: facts.toolsRunningStatus,
     host: facts.host,
     lastAction,
   };
+  return declared.recordOutputs(declaration, inputs, observed, endpoint);
 }
 
 function toolsRefusal(inputs: VmPowerStateInputs, facts: VmFacts, operation: string, cause?: unknown): errors.ConflictError {
@@ -147,16 +125,11 @@ function toolsRefusal(inputs: VmPowerStateInputs, facts: VmFacts, operation: str
 }
 
 async function hardPowerOff(connection: connections.VsphereConnection, vmId: string, deadline: number): Promise<void> {
-  await runTask(connection, `PowerOffVM_Task on ${vmObject(vmId)}`, deadline, () => power.powerOffVm(connection, vmId));
+  await runToEnd(connection, (options) => power.powerOffVm(connection, vmId, options), { deadline });
 }
 
 async function powerOn(connection: connections.VsphereConnection, vmId: string, deadline: number): Promise<void> {
-  await runTask(connection, `PowerOnVM_Task on ${vmObject(vmId)}`, deadline, () => power.powerOnVm(connection, vmId));
-}
-
-async function readPowerState(connection: connections.VsphereConnection, vmId: string): Promise<string> {
-  const values = await readProperties(connection, { type: "VirtualMachine", value: vmId }, ["runtime.powerState"]);
-  return String(values["runtime.powerState"] ?? "unknown");
+  await runToEnd(connection, (options) => power.powerOnVm(connection, vmId, options), { deadline });
 }
 
 /** A suspended VM cannot shut down: power it off hard; a server that refuses that (the spec lists poweredOn as the only state) gets a resume first. */
@@ -165,7 +138,7 @@ async function powerOffSuspended(connection: connections.VsphereConnection, vmId
     await hardPowerOff(connection, vmId, deadline);
     return "powerOff";
   } catch (error) {
-    const existing = (error as errors.VmAvailabilityError).fault?.details?.["existingState"];
+    const existing = errors.faultOf(error)?.details?.["existingState"];
     if (!isFault(error, "InvalidPowerState") || existing !== "suspended") throw error;
   }
   await powerOn(connection, vmId, deadline);
@@ -174,17 +147,11 @@ async function powerOffSuspended(connection: connections.VsphereConnection, vmId
 }
 
 /** ShutdownGuest, then wait for runtime.powerState to leave poweredOn; fall back to a hard power-off when allowed. */
-async function guestShutdown(
-  connection: connections.VsphereConnection,
-  inputs: VmPowerStateInputs,
-  facts: VmFacts,
-  deadline: number,
-  operation: string,
-): Promise<string> {
+async function guestShutdown(connection: connections.VsphereConnection, inputs: VmPowerStateInputs, facts: VmFacts, deadline: number, operation: string): Promise<string> {
   const vmId = inputs.vmId;
-  const forced = async (reason: string): Promise<string> => {
+  const forced = async (action: string): Promise<string> => {
     await hardPowerOff(connection, vmId, Math.max(deadline, Date.now() + FORCED_POWER_OFF_GRACE_MS));
-    return reason;
+    return action;
   };
   // Known not running: no point asking. Unknown (the server did not report it): ask, and let vSphere answer ToolsUnavailable.
   if (facts.toolsRunningStatus !== undefined && !toolsRunning(facts.toolsRunningStatus)) {
@@ -192,48 +159,39 @@ async function guestShutdown(
     return forced("powerOff");
   }
   try {
-    await retryWhileBusy(`ShutdownGuest on ${vmObject(vmId)}`, deadline, () => power.shutdownGuest(connection, vmId));
+    await power.shutdownGuest(connection, vmId, { deadline });
   } catch (error) {
     if (isFault(error, "ToolsUnavailable")) {
       if (!inputs.forceAfterTimeout) throw toolsRefusal(inputs, facts, operation, error);
       return forced("powerOff");
     }
     // A lost answer may still have reached the guest: watch the power state rather than asking twice.
-    if (!isAmbiguousStart(error)) throw error;
+    if (!outcomeUnknown(error)) throw error;
   }
   const waitStart = Date.now();
-  const guestDeadline = Math.min(deadlineAfter(inputs.guestShutdownTimeoutSeconds), deadline);
-  try {
-    await waitFor<string>({
-      what: `the guest of ${vmObject(vmId)} to shut down (runtime.powerState poweredOff)`,
-      operation: "ShutdownGuest",
-      object: vmObject(vmId),
-      deadline: guestDeadline,
-      initialDelayMs: 250,
-      maxDelayMs: 5_000,
-      observe: async () => {
-        const state = await readPowerState(connection, vmId);
-        return state === "poweredOn" ? { done: false, state } : { done: true, value: state };
-      },
-    });
-    return "guestShutdown";
-  } catch (error) {
-    if (!(error instanceof errors.TimeoutError)) throw error;
+  const shutdown = await waitForProperties(connection, { type: "VirtualMachine", value: vmId }, ["runtime.powerState"], (values) => values["runtime.powerState"] !== "poweredOn", {
+    deadline: Math.min(deadlineAfter(inputs.guestShutdownTimeoutSeconds), deadline),
+    what: `the guest of ${vmObject(vmId)} to shut down (runtime.powerState poweredOff)`,
+    describe: (values) => String(values["runtime.powerState"] ?? "unknown"),
+    initialDelayMs: 250,
+    maxDelayMs: 5_000,
+  });
+  if (shutdown.reached) return "guestShutdown";
+  const lastState = String(shutdown.values?.["runtime.powerState"] ?? "poweredOn");
+  if (!inputs.forceAfterTimeout) {
     const waited = Math.round((Date.now() - waitStart) / 1000);
-    if (!inputs.forceAfterTimeout) {
-      throw new errors.TimeoutError(
-        `The guest of ${vmId} did not shut down within ${waited} s (runtime.powerState is still ${error.lastState ?? "poweredOn"}); forceAfterTimeout is false, so it was not powered off hard. The guest may still finish shutting down: run \`pulumi refresh\` to see its state, or raise guestShutdownTimeoutSeconds.`,
-        error.lastState,
-        { operation, object: vmObject(vmId), cause: error },
-      );
-    }
-    try {
-      return await forced("guestShutdownThenPowerOff");
-    } catch (powerOffError) {
-      // The guest finished shutting down between the last look and the power-off: that is the declared state.
-      if (isFault(powerOffError, "InvalidPowerState") && (await readPowerState(connection, vmId)) === "poweredOff") return "guestShutdown";
-      throw powerOffError;
-    }
+    throw new errors.TimeoutError(
+      `The guest of ${vmId} did not shut down within ${waited} s (runtime.powerState is still ${lastState}); forceAfterTimeout is false, so it was not powered off hard. The guest may still finish shutting down: run \`pulumi refresh\` to see its state, or raise guestShutdownTimeoutSeconds.`,
+      lastState,
+      { operation, object: vmObject(vmId) },
+    );
+  }
+  try {
+    return await forced("guestShutdownThenPowerOff");
+  } catch (powerOffError) {
+    // The guest finished shutting down between the last look and the power-off: that is the declared state.
+    if (isFault(powerOffError, "InvalidPowerState") && (await readVmFacts(connection, vmId, operation, deadline)).powerState === "poweredOff") return "guestShutdown";
+    throw powerOffError;
   }
 }
 
@@ -249,7 +207,7 @@ async function step(connection: connections.VsphereConnection, inputs: VmPowerSt
         await powerOn(connection, vmId, deadline);
         return "powerOn";
       }
-      await runTask(connection, `SuspendVM_Task on ${vmObject(vmId)}`, deadline, () => power.suspendVm(connection, vmId));
+      await runToEnd(connection, (options) => power.suspendVm(connection, vmId, options), { deadline });
       return "suspend";
     case "poweredOff":
       if (facts.powerState === "suspended") return powerOffSuspended(connection, vmId, deadline);
@@ -264,7 +222,7 @@ async function step(connection: connections.VsphereConnection, inputs: VmPowerSt
 /** Reaches the declared state; returns the final facts and the actions taken (none when the VM was already there). */
 async function reach(connection: connections.VsphereConnection, inputs: VmPowerStateInputs, deadline: number, operation: string): Promise<{ facts: VmFacts; actions: string[] }> {
   const actions: string[] = [];
-  let facts = await readVmFacts(connection, inputs.vmId, operation);
+  let facts = await readVmFacts(connection, inputs.vmId, operation, deadline);
   const refusal = vmFailures(inputs, facts)[0];
   if (refusal) throw new errors.ValidationError(refusal.reason, refusal.property, { operation, object: vmObject(inputs.vmId) });
   for (let round = 0; round < MAX_STEPS; round += 1) {
@@ -273,11 +231,10 @@ async function reach(connection: connections.VsphereConnection, inputs: VmPowerS
       actions.push(await step(connection, inputs, facts, deadline, operation));
     } catch (error) {
       // The VM changed state under us, or a request's answer was lost: look again and take the step that is needed now.
-      const ambiguous = error instanceof errors.ConnectionError && error.requestSent;
-      if (!isFault(error, "InvalidPowerState") && !ambiguous) throw error;
+      if (!isFault(error, "InvalidPowerState") && !outcomeUnknown(error)) throw error;
       if (Date.now() >= deadline) throw error;
     }
-    facts = await readVmFacts(connection, inputs.vmId, operation);
+    facts = await readVmFacts(connection, inputs.vmId, operation, deadline);
   }
   if (facts.powerState === inputs.state) return { facts, actions };
   throw new errors.ConflictError(
@@ -286,66 +243,52 @@ async function reach(connection: connections.VsphereConnection, inputs: VmPowerS
   );
 }
 
-async function apply(inputs: VmPowerStateInputs, operation: string): Promise<VmPowerStateOutputs> {
+async function apply(inputs: VmPowerStateInputs, operation: string): Promise<Record<string, unknown>> {
   const deadline = deadlineAfter(inputs.timeoutSeconds);
-  const connection = await connections.connect();
-  return withVmLock(inputs.vmId, async () => {
+  const connection = await connections.connect(inputs.connection, deadline);
+  return withVmLock(connection, inputs.vmId, async () => {
     const { facts, actions } = await reach(connection, inputs, deadline, operation);
-    return outputsFrom(inputs, facts, actions.length > 0 ? actions.join("+") : "none");
+    return outputsFrom(inputs, facts, actions.length > 0 ? actions.join("+") : "none", connection.endpointKey);
   });
 }
 
 export async function create(raw: Record<string, unknown>): Promise<pulumi.dynamic.CreateResult> {
-  const operation = `create ${RESOURCE}`;
-  const inputs = parseInputs(raw, operation);
-  const outs = await apply(inputs, operation);
-  return { id: inputs.vmId, outs };
+  const inputs = parseInputs(raw, `create ${declaration.type}`);
+  return { id: inputs.vmId, outs: await apply(inputs, `create ${declaration.type}`) };
 }
 
 export async function update(_id: string, _olds: Record<string, unknown>, news: Record<string, unknown>): Promise<pulumi.dynamic.UpdateResult> {
-  const operation = `update ${RESOURCE}`;
-  const inputs = parseInputs(news, operation);
-  return { outs: await apply(inputs, operation) };
-}
-
-/** The inputs recorded in state; an import (id only) declares the state the VM is in. */
-function recordedInputs(vmId: string, props: Record<string, unknown>, actual: PowerState): VmPowerStateInputs {
-  const oneOf = <T extends string>(value: unknown, allowed: readonly T[], fallback: T): T => (allowed.includes(value as T) ? (value as T) : fallback);
-  const seconds = (value: unknown, fallback: number): number => (typeof value === "number" && Number.isInteger(value) && value > 0 ? value : fallback);
-  return {
-    vmId,
-    state: oneOf(props["state"], ["poweredOn", "poweredOff", "suspended"] as const, actual),
-    shutdownMode: oneOf(props["shutdownMode"], ["guest", "hard"] as const, "guest"),
-    guestShutdownTimeoutSeconds: seconds(props["guestShutdownTimeoutSeconds"], 300),
-    forceAfterTimeout: typeof props["forceAfterTimeout"] === "boolean" ? props["forceAfterTimeout"] : true,
-    timeoutSeconds: seconds(props["timeoutSeconds"], 900),
-  };
+  const inputs = parseInputs(news, `update ${declaration.type}`);
+  return { outs: await apply(inputs, `update ${declaration.type}`) };
 }
 
 export async function read(id: string, props: Record<string, unknown>): Promise<pulumi.dynamic.ReadResult> {
-  const operation = `read ${RESOURCE}`;
+  const operation = `read ${declaration.type}`;
   const vmId = typeof props["vmId"] === "string" ? props["vmId"] : id;
   if (!isValidMoId(vmId)) {
     throw new errors.ValidationError(`The resource id must be a VM managed object id such as "vm-42"; got ${JSON.stringify(vmId)}.`, "vmId", { operation });
   }
-  const connection = await connections.connect();
+  const recorded = declared.recordedInputs(declaration, props);
+  const deadline = deadlineAfter(typeof recorded["timeoutSeconds"] === "number" ? recorded["timeoutSeconds"] : 900);
+  const connection = await connections.connect(declared.namespaceOf(declaration, props), deadline);
   let facts: VmFacts;
   try {
-    facts = await readVmFacts(connection, vmId, operation);
+    facts = await readVmFacts(connection, vmId, operation, deadline);
   } catch (error) {
     if (error instanceof errors.NotFoundError) return { id: "", props: {} };
     throw error;
   }
-  const inputs = recordedInputs(vmId, props, facts.powerState);
-  const lastAction = typeof props["lastAction"] === "string" ? props["lastAction"] : "none";
-  const outs = outputsFrom(inputs, facts, lastAction);
+  // Adopted by id (no recorded state): the declared state is the one the VM is in.
   const imported = typeof props["state"] !== "string";
+  const inputs = { ...recorded, vmId, state: imported ? facts.powerState : recorded["state"] } as VmPowerStateInputs;
+  const lastAction = typeof props["lastAction"] === "string" ? props["lastAction"] : "none";
+  const outs = outputsFrom(inputs, facts, lastAction, connection.endpointKey);
   return imported ? { id: vmId, props: outs, inputs: { ...inputs } } : { id: vmId, props: outs };
 }
 
 /** Leaves the VM in whatever power state it is in. */
-export async function delete_(_id: string, _props: Record<string, unknown>): Promise<void> {
+async function deleteImpl(_id: string, _props: Record<string, unknown>): Promise<void> {
   return;
 }
 
-export { delete_ as delete };
+export { deleteImpl as delete };

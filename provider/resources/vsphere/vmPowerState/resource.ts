@@ -1,7 +1,9 @@
-import * as pulumi from "@pulumi/pulumi";
-import * as crud from "./provider";
+import type * as pulumi from "@pulumi/pulumi";
 import * as shell from "../../common/dynamicProvider";
+import { DeclaredResource } from "../../common/declaredResource";
 import type { DeclaredPowerState, VmPowerStateArgs } from "./args";
+import * as crud from "./provider";
+import { vmPowerStateDeclaration } from "./spec";
 
 export const vmPowerStateProvider: pulumi.dynamic.ResourceProvider = shell.dynamicProvider(crud);
 
@@ -10,7 +12,7 @@ export const vmPowerStateProvider: pulumi.dynamic.ResourceProvider = shell.dynam
  * from wherever the VM is, with a guest shutdown that is awaited and falls back to a hard power-off only when allowed;
  * `pulumi refresh` reports a VM switched by hand as drift; deleting the resource leaves the VM as it is.
  */
-export class VmPowerState extends pulumi.dynamic.Resource {
+export class VmPowerState extends DeclaredResource {
   declare public readonly vmId: pulumi.Output<string>;
   /** The declared power state. */
   declare public readonly state: pulumi.Output<DeclaredPowerState>;
@@ -28,13 +30,6 @@ export class VmPowerState extends pulumi.dynamic.Resource {
   declare public readonly lastAction: pulumi.Output<string>;
 
   constructor(name: string, args: VmPowerStateArgs, opts?: pulumi.CustomResourceOptions) {
-    super(
-      vmPowerStateProvider,
-      name,
-      { ...args, powerState: undefined, toolsRunningStatus: undefined, host: undefined, lastAction: undefined },
-      opts,
-      "vsphere",
-      "VmPowerState",
-    );
+    super(vmPowerStateProvider, vmPowerStateDeclaration, name, args, opts);
   }
 }

@@ -1,26 +1,11 @@
 import type * as pulumi from "@pulumi/pulumi";
-import { z } from "zod";
-import { memo } from "../../../runtime";
-import { booleanField, secondsField, vmIdField } from "../shared/fields";
-
-/** Defaults and bounds of the inputs. */
-export const VM_SNAPSHOT_DEFAULTS = {
-  description: "",
-  memory: false,
-  quiesce: false,
-  removeChildren: false,
-  consolidate: true,
-  timeoutSeconds: 1_800,
-  maxTimeoutSeconds: 86_400,
-  maxNameLength: 255,
-  maxDescriptionLength: 4_096,
-} as const;
+import type { ConnectionArgs, ConnectionOutputs } from "../../common/connectionArgs";
 
 /**
  * Inputs of `vsphere:VmSnapshot`: one snapshot of an existing vSphere VM, identified by its managed object id
  * (names need not be unique in vSphere and are never used to find it).
  */
-export interface VmSnapshotArgs {
+export interface VmSnapshotArgs extends ConnectionArgs {
   /** Managed object id of the VM, e.g. `"vm-42"`. Changing it replaces the snapshot (a new one on the other VM). */
   vmId: pulumi.Input<string>;
   /**
@@ -58,10 +43,11 @@ export interface VmSnapshotInputs {
   removeChildren: boolean;
   consolidate: boolean;
   timeoutSeconds: number;
+  connection: string;
 }
 
 /** Outputs: every input (as applied; name and description as last read from vCenter) plus the snapshot as vSphere reports it. */
-export interface VmSnapshotOutputs extends VmSnapshotInputs {
+export interface VmSnapshotOutputs extends VmSnapshotInputs, ConnectionOutputs {
   /** The snapshot's managed object id (also the resource id), e.g. `"snapshot-12"`. */
   snapshotId: string;
   /** When vSphere took the snapshot (ISO 8601). */
@@ -74,29 +60,4 @@ export interface VmSnapshotOutputs extends VmSnapshotInputs {
   parentSnapshotId?: string;
   /** Whether this is the VM's current snapshot (the one the running state builds on). */
   isCurrent: boolean;
-}
-
-/** Every output name that is not an input, for the resource class. */
-export const VM_SNAPSHOT_OUTPUT_NAMES = ["snapshotId", "createTime", "powerState", "quiesced", "parentSnapshotId", "isCurrent"] as const;
-
-/** The zod schema of the inputs (built lazily, memoized per process). */
-export function vmSnapshotSchema(): z.ZodObject<z.ZodRawShape> {
-  return memo("vsphere.schemas.vmSnapshot", () =>
-    z.object({
-      vmId: vmIdField(),
-      name: z
-        .string({ error: "name is required: the snapshot's name (not blank, at most 255 characters)" })
-        .refine((value) => value.trim().length > 0, { error: "name must not be empty or blank" })
-        .refine((value) => value.length <= 255, { error: "name must be at most 255 characters" }),
-      description: z
-        .string({ error: "description must be a string (default \"\")" })
-        .max(4_096, { error: "description must be at most 4096 characters" })
-        .default(""),
-      memory: booleanField("memory", false),
-      quiesce: booleanField("quiesce", false),
-      removeChildren: booleanField("removeChildren", false),
-      consolidate: booleanField("consolidate", true),
-      timeoutSeconds: secondsField("timeoutSeconds", 1_800, 86_400),
-    }),
-  );
 }

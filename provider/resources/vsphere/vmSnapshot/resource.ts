@@ -1,7 +1,9 @@
-import * as pulumi from "@pulumi/pulumi";
-import * as crud from "./provider";
+import type * as pulumi from "@pulumi/pulumi";
 import * as shell from "../../common/dynamicProvider";
+import { DeclaredResource } from "../../common/declaredResource";
 import type { VmSnapshotArgs } from "./args";
+import * as crud from "./provider";
+import { vmSnapshotDeclaration } from "./spec";
 
 export const vmSnapshotProvider: pulumi.dynamic.ResourceProvider = shell.dynamicProvider(crud);
 
@@ -10,7 +12,7 @@ export const vmSnapshotProvider: pulumi.dynamic.ResourceProvider = shell.dynamic
  * `pulumi refresh` picks up a snapshot renamed or removed by hand; deleting the resource removes the snapshot
  * (RemoveSnapshot_Task with removeChildren/consolidate). Fault Tolerance VMs are refused at preview.
  */
-export class VmSnapshot extends pulumi.dynamic.Resource {
+export class VmSnapshot extends DeclaredResource {
   declare public readonly vmId: pulumi.Output<string>;
   declare public readonly name: pulumi.Output<string>;
   declare public readonly description: pulumi.Output<string>;
@@ -33,13 +35,6 @@ export class VmSnapshot extends pulumi.dynamic.Resource {
   declare public readonly isCurrent: pulumi.Output<boolean>;
 
   constructor(name: string, args: VmSnapshotArgs, opts?: pulumi.CustomResourceOptions) {
-    super(
-      vmSnapshotProvider,
-      name,
-      { ...args, snapshotId: undefined, createTime: undefined, powerState: undefined, quiesced: undefined, parentSnapshotId: undefined, isCurrent: undefined },
-      opts,
-      "vsphere",
-      "VmSnapshot",
-    );
+    super(vmSnapshotProvider, vmSnapshotDeclaration, name, args, opts);
   }
 }

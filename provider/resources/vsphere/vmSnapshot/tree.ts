@@ -54,8 +54,8 @@ export function flattenSnapshotInfo(info: unknown): SnapshotTree {
 }
 
 /** The VM's snapshot tree (VirtualMachine.snapshot). Throws NotFoundError when the VM does not exist. */
-export async function readSnapshotTree(connection: connections.VsphereConnection, vmId: string): Promise<SnapshotTree> {
-  const values = await readProperties(connection, { type: "VirtualMachine", value: vmId }, ["snapshot"]);
+export async function readSnapshotTree(connection: connections.VsphereConnection, vmId: string, deadline: number): Promise<SnapshotTree> {
+  const values = await readProperties(connection, { type: "VirtualMachine", value: vmId }, ["snapshot"], { deadline });
   return flattenSnapshotInfo(values["snapshot"]);
 }
 
