@@ -1,58 +1,59 @@
 #!/usr/bin/env node
 /**
  * `npm run simulator`: the offline twin (vSphere VI/JSON, Veeam Orchestrator, ZStack) on loopback, for previews and CI
- * without real infrastructure. Flags: --port-base N (vSphere on N, Veeam on N+1, ZStack on N+2; default free ports),
- * --host H (default 127.0.0.1; anything else exposes the twin beyond this machine), --duration-ms N.
+ * without real infrastructure. Fixed ports by default (vSphere 8989, Veeam 8990, ZStack 8991); `--help` lists the flags.
+ * A bad flag exits 2, a port in use exits 1, SIGINT/SIGTERM stop the twin and exit 0.
  */
-import { startOfflineTwin } from "./index";
+import { PortInUseError, startOfflineTwin, type OfflineTwin } from "./index";
+import { HELP, parseArguments, USAGE, UsageError, type BinOptions, type ParsedArguments } from "./cli/arguments";
+import { renderBanner } from "./cli/banner";
 
-function flag(name: string): string | undefined {
-  const index = process.argv.indexOf(`--${name}`);
-  return index >= 0 ? process.argv[index + 1] : undefined;
+const SIMULATOR_NAMES: Record<string, string> = { vsphere: "vSphere", veeam: "Veeam", zstack: "ZStack" };
+
+function readArguments(): BinOptions {
+  let parsed: ParsedArguments;
+  try {
+    parsed = parseArguments(process.argv.slice(2));
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    process.stderr.write(`${error.message}.\n${USAGE}\n`);
+    process.exit(2);
+  }
+  if (parsed.help) {
+    process.stdout.write(`${HELP}\n`);
+    process.exit(0);
+  }
+  return parsed.options;
 }
 
-/** POSIX shell single-quoting, so values such as `VRO\\automation` survive copy and paste. */
-function quote(value: string): string {
-  return `'${value.replace(/'/g, `'\\''`)}'`;
+async function shutDown(twin: OfflineTwin): Promise<never> {
+  await twin.close();
+  process.stdout.write("offline twin stopped\n");
+  process.exit(0);
 }
 
 async function main(): Promise<void> {
-  const base = flag("port-base") ? Number(flag("port-base")) : undefined;
-  if (base !== undefined && (!Number.isInteger(base) || base < 1 || base > 65533)) throw new Error("--port-base must be a port number between 1 and 65533");
-  const duration = flag("duration-ms") ? Number(flag("duration-ms")) : undefined;
-  const twin = await startOfflineTwin({
-    host: flag("host"),
-    ports: base === undefined ? undefined : { vsphere: base, veeam: base + 1, zstack: base + 2 },
-    durationMs: duration,
-  });
-  const lines = [
-    "Offline twin running (Ctrl-C to stop). Point a stack at it with:",
-    "",
-    `  pulumi config set vsphere:vsphereServer ${quote(twin.vsphere.url)}`,
-    `  pulumi config set vsphere:user ${quote(twin.vsphere.username)}`,
-    `  pulumi config set --secret vsphere:password ${quote(twin.vsphere.password)}`,
-    `  pulumi config set veeam:server ${quote(twin.veeam.url)}`,
-    `  pulumi config set veeam:username ${quote(twin.veeam.username)}`,
-    `  pulumi config set --secret veeam:password ${quote(twin.veeam.password)}`,
-    `  pulumi config set zstack:endpoint ${quote(twin.zstack.url)}`,
-    `  pulumi config set zstack:accountName ${quote(twin.zstack.accountName)}`,
-    `  pulumi config set --secret zstack:accountPassword ${quote(twin.zstack.password)}`,
-    "",
-    "or export:",
-    ...Object.entries(twin.environment).map(([key, value]) => `  export ${key}=${quote(value)}`),
-    "",
-    `Admin API (out-of-band changes, fault injection): header x-simulator-admin-token: ${twin.adminToken}`,
-    `  e.g. curl -X POST -H 'x-simulator-admin-token: ${twin.adminToken}' ${twin.vsphere.url}/_sim/faults -d '{"fail503":3}'`,
-  ];
-  process.stdout.write(`${lines.join("\n")}\n`);
+  const chosen = readArguments();
+  let twin: OfflineTwin | undefined;
+  let stopping = false;
   const stop = (): void => {
-    void twin.close().then(() => process.exit(0));
+    if (stopping) return;
+    stopping = true;
+    if (twin) void shutDown(twin);
   };
   process.on("SIGINT", stop);
   process.on("SIGTERM", stop);
+  twin = await startOfflineTwin({ host: chosen.host, portBase: chosen.portBase, sites: chosen.sites, durationMs: chosen.durationMs });
+  if (stopping) await shutDown(twin); // a signal came while the twin was starting
+  process.stdout.write(renderBanner(twin));
 }
 
 main().catch((error: unknown) => {
-  process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
+  if (error instanceof PortInUseError) {
+    const name = SIMULATOR_NAMES[error.simulator] ?? error.simulator;
+    process.stderr.write(`Port ${error.port} on ${error.host} (${name}) is already in use: stop what listens there, or start the twin on other ports with --port-base N.\n`);
+  } else {
+    process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
+  }
   process.exit(1);
 });

@@ -30,9 +30,9 @@ const drill = new FailoverPlanRun("tier1-dr-drill", {
   undoOnDelete: true,
 });
 
-// A web VM deleted by mistake on ZStack comes back (and is started).
+// A web VM deleted by mistake on ZStack comes back (and is started). The default is the twin's web-03, seeded Destroyed.
 const web = new VmInstanceRecovery("web-03-recovery", {
-  vmInstanceUuid: config.require("webVmUuid"),
+  vmInstanceUuid: config.get("webVmUuid") ?? "a3c1e0b2d4f64e8f9a0b1c2d3e4f5a03",
   startAfterRecovery: true,
 });
 

@@ -6,14 +6,14 @@ import * as tls from "node:tls";
  */
 export function speaksTls(host: string, port: number, timeoutMs = 2_000): Promise<boolean> {
   return new Promise((resolve) => {
-    let settled = false;
+    // Declared before the closures that use it: Pulumi's closure serializer refuses a binding used before its declaration.
+    const socket = tls.connect({ host, port, rejectUnauthorized: false, servername: /^[\d.]+$|:/.test(host) ? undefined : host });
     const done = (answer: boolean): void => {
-      if (settled) return;
-      settled = true;
+      socket.removeAllListeners();
+      socket.on("error", () => undefined);
       socket.destroy();
       resolve(answer);
     };
-    const socket = tls.connect({ host, port, rejectUnauthorized: false, servername: host.match(/^[\d.]+$|:/) ? undefined : host });
     socket.setTimeout(timeoutMs, () => done(false));
     socket.once("secureConnect", () => done(true));
     socket.once("error", () => done(false));

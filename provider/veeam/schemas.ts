@@ -17,6 +17,11 @@ export function veeamSchemas() {
       expires_in: z.union([z.number(), z.string().regex(/^\d+$/).transform(Number)]).nullish(),
       refresh_token: optionalString,
     });
+    /**
+     * VRO 7.21+ (`mfa_token`, `mfa_passcode` and grant type `mfa` on `/api/token`): an account with MFA gets a token to
+     * answer with a passcode instead of an access token. Its exact answer is not in the reference: recognised by the member.
+     */
+    const mfaChallenge = z.object({ mfa_token: z.string().min(1) });
     /** VAO REST v2 `/v2/FailoverPlans/{id}` (https://helpcenter.veeam.com/archive/vao/20/restapi/failoverplans.html). */
     const v2Plan = z.object({
       id: optionalString,
@@ -27,7 +32,7 @@ export function veeamSchemas() {
       planInUse: optionalBoolean,
       enabled: optionalBoolean,
     });
-    /** VRO `/api/v7.21/Plans/{planId}` (RecoveryPlanInfo). */
+    /** VRO `/api/{v}/Plans/{planId}` (RecoveryPlanInfo), v7.21 through v13.2. */
     const vroPlan = z.object({
       id: optionalString,
       name: optionalString,
@@ -41,7 +46,7 @@ export function veeamSchemas() {
       enabled: optionalBoolean,
       isEnabled: optionalBoolean,
     });
-    /** VRO `/api/v7.21/RuntimeDetails/Plans/{planId}` (PlanRuntimeDetails). */
+    /** VRO `/api/{v}/RuntimeDetails/Plans/{planId}` (PlanRuntimeDetails), v7.21 through v13.2. */
     const vroRuntime = z.object({
       id: optionalString,
       name: optionalString,
@@ -58,7 +63,7 @@ export function veeamSchemas() {
       isUndoPossible: optionalBoolean,
       currentEditingUser: optionalString,
     });
-    return { token, v2Plan, vroPlan, vroRuntime };
+    return { token, mfaChallenge, v2Plan, vroPlan, vroRuntime };
   });
 }
 

@@ -13,10 +13,12 @@ import { camelCaseKeys, veeamSchemas, type TokenResponse } from "./schemas";
  * call. A single in-flight grant (`pending`) acts as the mutex: callers that find it await it instead of asking for
  * their own token (Veeam warns that simultaneous sessions under one account interfere with each other).
  *
- * - VAO v2: `POST /v2/Token`; VRO: `POST /api/token`. Both are OAuth2 password-flow token endpoints; the body is
- *   `application/x-www-form-urlencoded` (`grant_type=password&username=…&password=…`), as in the VAO examples and the v1
- *   Swagger (`consumes: application/x-www-form-urlencoded`), and as RFC 6749 §4.3.2 requires for the password flow
- *   that the VRO reference declares for `/api/token`.
+ * - VAO v2: `POST /v2/Token`; VRO: `POST /api/token`, one unversioned endpoint for every path version (v7.21 … v13.2).
+ *   Both are OAuth2 password-flow token endpoints. The body is `application/x-www-form-urlencoded`
+ *   (`grant_type=password&username=…&password=…`), as in the VAO examples and the v1 Swagger, and as RFC 6749 §4.3.2
+ *   requires for the password flow that the VRO reference declares. The VRO reference lists the body as
+ *   `multipart/form-data`: ASP.NET form binding reads both, and the urlencoded form is the one every OAuth2 server
+ *   accepts (docs/veeam-orchestrator-api.md).
  * - Renewal: `grant_type=refresh_token&refresh_token=…` shortly before the access token expires; when the refresh token is
  *   refused (expired after 120 min by default), a new password grant.
  * - A 401 from an API call renews once (see api.ts).
@@ -140,6 +142,12 @@ function parseToken(response: HttpResponse, conn: VeeamConnection): TokenRespons
   }
   const parsed = veeamSchemas().token.safeParse(camelCaseKeys(body));
   if (!parsed.success) {
+    if (veeamSchemas().mfaChallenge.safeParse(camelCaseKeys(body)).success) {
+      throw new AuthenticationError(
+        `${conn.endpoint.origin} asks veeam:username "${conn.username}" for a multi-factor passcode (mfa_token): unattended runs cannot answer it. Use an Orchestrator account without MFA for Pulumi.`,
+        { operation: "acquire Veeam token", object: `VeeamOrchestrator:${conn.endpoint.origin}`, fault: { type: "MfaRequired" } },
+      );
+    }
     throw new ServerError(`The token endpoint ${tokenPath(conn.generation)} of ${conn.endpoint.origin} answered 200 without an access_token.`, response.status, {
       operation: "acquire Veeam token",
       object: `VeeamOrchestrator:${conn.endpoint.origin}`,
@@ -177,7 +185,7 @@ function grantFailure(response: HttpResponse, conn: VeeamConnection, operation: 
   }
   if (response.status === 404 || response.status === 405) {
     return new ConfigurationError(
-      `${conn.endpoint.origin} has no token endpoint ${tokenPath(conn.generation)} (HTTP ${response.status}): veeam:apiVersion ${conn.apiVersion} does not match the server; use v2 for Availability Orchestrator or v7.21 / v13 for Recovery Orchestrator.`,
+      `${conn.endpoint.origin} has no token endpoint ${tokenPath(conn.generation)} (HTTP ${response.status}): veeam:apiVersion ${conn.apiVersion} does not match the server; use v2 for Availability Orchestrator or a Recovery Orchestrator version (v7.21, v13, v13.1, v13.2), or leave it unset to detect it.`,
       "veeam:apiVersion",
       { operation, object },
     );

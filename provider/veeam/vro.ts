@@ -1,4 +1,4 @@
-import { NotFoundError } from "../errors";
+import { NotFoundError, VendorFaultError } from "../errors";
 import type { VeeamConnection } from "./connection";
 import { apiRequest, parseBody, type ApiRequest } from "./api";
 import { describePlan, planPathSegment } from "./ids";
@@ -6,10 +6,12 @@ import { veeamSchemas, type VroPlan, type VroRuntime } from "./schemas";
 import type { FailoverOptions } from "./v2";
 
 /**
- * Veeam Recovery Orchestrator REST API (https://helpcenter.veeam.com/references/vro/7.2/rest/7.2.1/): `GET
- * /api/{v}/Plans/{planId}`, `POST /api/{v}/Plans/{planId}/Failover` `{executeChainedPlans, restorePointDate}` (null = latest
- * restore point), `POST /api/{v}/Plans/{planId}/Undo`, and `GET /api/{v}/RuntimeDetails/Plans/{planId}` (isRunningState,
- * isStableState, currentRunResult, totalProgress, isUndoPossible). Failover and Undo return no task.
+ * Veeam Recovery Orchestrator REST API, every path version (v7.2, v7.21, v13, v13.1, v13.2): `GET
+ * /api/{v}/Plans/{planId}`, `POST /api/{v}/Plans/{planId}/Failover` `{executeChainedPlans, restorePointDate}` (null =
+ * latest restore point), `POST /api/{v}/Plans/{planId}/Undo`, and `GET /api/{v}/RuntimeDetails/Plans/{planId}`
+ * (isRunningState, isStableState, currentRunResult, totalProgress, isUndoPossible). Failover and Undo return no task.
+ * The references for 7.2.1, 13, 13.1 and 13.2 list these operations under the same paths; the request bodies and codes
+ * used here are the ones the VAO 3 reference documents for v3, assumed unchanged since (docs/veeam-orchestrator-api.md).
  */
 
 function versionSegment(conn: VeeamConnection): string {
@@ -45,6 +47,28 @@ export async function getPlanRuntimeDetails(conn: VeeamConnection, planId: strin
     return parseBody(veeamSchemas().vroRuntime, await apiRequest(conn, request), request);
   } catch (error) {
     if (error instanceof NotFoundError) return undefined;
+    throw error;
+  }
+}
+
+/**
+ * Whether the server serves this path version: `GET /api/{v}/Plans?limit=1`, the cheapest documented read. A version the
+ * server does not know has no route there: 404 (or 400, as ASP.NET API versioning answers an unsupported version).
+ */
+export async function offersApiVersion(conn: VeeamConnection, signal?: AbortSignal): Promise<boolean> {
+  const request: ApiRequest = {
+    method: "GET",
+    path: `/api/${versionSegment(conn)}/Plans?limit=1`,
+    operation: "GET Plans",
+    object: `VeeamOrchestrator:${conn.endpoint.origin}`,
+    idempotent: true,
+    signal,
+  };
+  try {
+    await apiRequest(conn, request);
+    return true;
+  } catch (error) {
+    if (error instanceof NotFoundError || error instanceof VendorFaultError) return false;
     throw error;
   }
 }

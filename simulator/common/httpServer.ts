@@ -1,6 +1,9 @@
 import * as http from "node:http";
 import * as https from "node:https";
 import type { AddressInfo } from "node:net";
+import { z } from "zod";
+import { noBodySchema, withBody } from "./adminBody";
+import { PortInUseError } from "./errors";
 import { FaultInjector } from "./faultInjector";
 
 /** A parsed incoming request, as every vendor simulator sees it. */
@@ -51,7 +54,7 @@ export interface StartOptions {
   host?: string;
   port?: number;
   tls?: { key: string; cert: string };
-  /** Required in header `x-simulator-admin-token` on every `/_sim/` request. */
+  /** Required in header `x-simulator-admin-token` on every `/_sim/` request (checked before anything else). */
   adminToken: string;
   handler: SimHandler;
   /** Vendor admin routes under `/_sim/`; the common ones (faults, stats) are handled here. */
@@ -61,6 +64,21 @@ export interface StartOptions {
 }
 
 export const ADMIN_TOKEN_HEADER = "x-simulator-admin-token";
+
+/** Admin routes live under this prefix; `/_sim` itself and `/_simfoo` belong neither to the admin API nor to a vendor. */
+const ADMIN_PREFIX = "/_sim/";
+
+/** How long `close()` lets requests in flight finish (a pending long poll is answered by its simulator) before cutting them. */
+const CLOSE_GRACE_MS = 500;
+
+const faultPlanSchema = z.strictObject({
+  latencyMs: z.number().nonnegative().optional(),
+  fail503: z.number().int().nonnegative().optional(),
+  drop: z.number().int().nonnegative().optional(),
+  dropAfter: z.number().int().nonnegative().optional(),
+  pathContains: z.string().optional(),
+  skip: z.number().int().nonnegative().optional(),
+});
 
 /** Starts one vendor simulator on loopback (port 0 picks a free port) with fault injection and an admin API. */
 export async function startHttpServer(options: StartOptions): Promise<SimulatorServer> {
@@ -72,6 +90,8 @@ export async function startHttpServer(options: StartOptions): Promise<SimulatorS
   };
   const server = options.tls ? https.createServer({ key: options.tls.key, cert: options.tls.cert }, listener) : http.createServer(listener);
   server.keepAliveTimeout = 30_000;
+  let closing = false;
+  const reply = (res: http.ServerResponse, answer: SimReply): void => send(res, answer, closing);
 
   async function serve(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
     const chunks: Buffer[] = [];
@@ -85,9 +105,12 @@ export async function startHttpServer(options: StartOptions): Promise<SimulatorS
       bodyText: Buffer.concat(chunks).toString("utf8"),
     };
     try {
-      if (request.path.startsWith("/_sim/")) {
-        if (req.headers[ADMIN_TOKEN_HEADER] !== options.adminToken) return send(res, { status: 401, body: { error: "admin token required" } });
-        return send(res, await handleAdmin(request));
+      if (request.path.startsWith(ADMIN_PREFIX)) {
+        if (req.headers[ADMIN_TOKEN_HEADER] !== options.adminToken) return reply(res, { status: 401, body: { error: "admin token required" } });
+        return reply(res, await handleAdmin(request));
+      }
+      if (request.path.startsWith("/_sim")) {
+        return reply(res, { status: 404, body: { error: `${request.path} is neither a ${options.name} API path nor an admin route: admin routes start with ${ADMIN_PREFIX} (e.g. ${ADMIN_PREFIX}stats)` } });
       }
       stats.requests += 1;
       const label = options.routeLabel ? options.routeLabel(request) : `${request.method} ${request.path}`;
@@ -98,11 +121,11 @@ export async function startHttpServer(options: StartOptions): Promise<SimulatorS
         req.socket.destroy();
         return;
       }
-      if (injected.action === "503") return send(res, { status: 503, rawBody: "Service Unavailable (injected)", headers: { "content-type": "text/plain" } });
-      const reply = await options.handler(request);
+      if (injected.action === "503") return reply(res, { status: 503, rawBody: "Service Unavailable (injected)", headers: { "content-type": "text/plain" } });
+      const answer = await options.handler(request);
       for (const listener of [...handledListeners]) {
         try {
-          listener(request, reply);
+          listener(request, answer);
         } catch {
           // a listener's failure is not the client's
         }
@@ -111,36 +134,43 @@ export async function startHttpServer(options: StartOptions): Promise<SimulatorS
         req.socket.destroy();
         return;
       }
-      send(res, reply);
+      reply(res, answer);
     } catch (error) {
-      send(res, { status: 500, rawBody: `simulator error: ${error instanceof Error ? error.stack : String(error)}`, headers: { "content-type": "text/plain" } });
+      reply(res, { status: 500, rawBody: `simulator error: ${error instanceof Error ? error.stack : String(error)}`, headers: { "content-type": "text/plain" } });
     }
   }
 
-  async function handleAdmin(request: SimRequest): Promise<SimReply> {
-    if (request.path === "/_sim/faults" && request.method === "POST") {
-      faults.configure(JSON.parse(request.bodyText || "{}"));
+  const commonRoutes: Record<string, (request: SimRequest) => SimReply> = {
+    "POST /_sim/faults": withBody(faultPlanSchema, (plan) => {
+      faults.configure(plan);
       return { status: 200, body: faults.describe() };
-    }
-    if (request.path === "/_sim/faults" && request.method === "DELETE") {
+    }),
+    "DELETE /_sim/faults": withBody(noBodySchema, () => {
       faults.reset();
       return { status: 204 };
-    }
-    if (request.path === "/_sim/stats" && request.method === "GET") return { status: 200, body: stats };
-    if (request.path === "/_sim/stats" && request.method === "DELETE") {
+    }),
+    "GET /_sim/stats": withBody(noBodySchema, () => ({ status: 200, body: stats })),
+    "DELETE /_sim/stats": withBody(noBodySchema, () => {
       stats.requests = 0;
       stats.byRoute = {};
       return { status: 204 };
-    }
+    }),
+  };
+
+  async function handleAdmin(request: SimRequest): Promise<SimReply> {
+    const common = commonRoutes[`${request.method} ${request.path}`];
+    if (common) return common(request);
     if (options.adminHandler) return options.adminHandler(request);
     return { status: 404, body: { error: `no admin route ${request.method} ${request.path}` } };
   }
 
   const listen = (port: number): Promise<void> =>
     new Promise<void>((resolve, reject) => {
-      server.once("error", reject);
-      server.listen(port, options.host ?? "127.0.0.1", () => {
-        server.off("error", reject);
+      const host = options.host ?? "127.0.0.1";
+      const refuse = (error: NodeJS.ErrnoException): void => reject(error.code === "EADDRINUSE" ? new PortInUseError(host, port, options.name) : error);
+      server.once("error", refuse);
+      server.listen(port, host, () => {
+        server.off("error", refuse);
         resolve();
       });
     });
@@ -170,15 +200,24 @@ export async function startHttpServer(options: StartOptions): Promise<SimulatorS
     },
     close: () =>
       new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
+        if (!server.listening) return resolve();
+        closing = true;
+        // Stop accepting, drop idle keep-alive sockets now, let answers in flight go out (each then closes its socket),
+        // and cut whatever is still open after the grace period.
+        const cut = setTimeout(() => server.closeAllConnections(), CLOSE_GRACE_MS);
+        server.close(() => {
+          clearTimeout(cut);
+          resolve();
+        });
+        server.closeIdleConnections();
       }),
   };
 }
 
-function send(res: http.ServerResponse, reply: SimReply): void {
+function send(res: http.ServerResponse, reply: SimReply, closing: boolean): void {
   if (res.headersSent || res.destroyed) return;
   const headers: Record<string, string> = { ...(reply.headers ?? {}) };
+  if (closing) headers["connection"] = "close";
   let payload: string | undefined;
   if (reply.rawBody !== undefined) payload = reply.rawBody;
   else if (reply.body !== undefined) {

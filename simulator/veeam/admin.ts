@@ -13,58 +13,51 @@
  *   POST   /_sim/veeam/outcome                    the same for every plan: {outcome}
  *   POST   /_sim/veeam/tokens/expire              expire every access token now ({refreshTokens: true} expires those too)
  *   POST   /_sim/veeam/settings                   {runDurationMs?, tokenLifetimeSeconds?, refreshTokenLifetimeSeconds?}
+ *   GET    /_sim/veeam/api-versions               the API versions served
+ *   POST   /_sim/veeam/api-versions               serve only these: {apiVersions: ["v13", "v13.1", …]} or {release: "vro-13.1"}
  *   GET    /_sim/veeam/requests                   the last 500 API requests (method, path, content type, body)
  *   DELETE /_sim/veeam/requests                   clear that log
  */
+import { z } from "zod";
+import { noBodySchema, parseAdminBody, type AdminBodyResult } from "../common/adminBody";
 import type { SimReply, SimRequest } from "../common/httpServer";
 import { v2Plan, vroPlan, vroRuntime } from "./views";
 import type { Outcome, PlanSpec, StablePhase, VeeamWorld } from "./world";
+import { parseApiVersions, RELEASE_API_VERSIONS } from "./versions";
 import { segments } from "./wire";
 
-const OUTCOMES: Outcome[] = ["success", "warning", "error", "halt"];
-const PHASES: StablePhase[] = ["ready", "failover", "undoFailover", "halted", "permanentFailover"];
+const OUTCOMES = ["success", "warning", "error", "halt"] as const satisfies readonly Outcome[];
+const PHASES = ["ready", "failover", "undoFailover", "halted", "permanentFailover"] as const satisfies readonly StablePhase[];
 
-function body(request: SimRequest): Record<string, unknown> {
-  if (!request.bodyText.trim()) return {};
-  const parsed: unknown = JSON.parse(request.bodyText);
-  if (!parsed || typeof parsed !== "object" || Array.isArray(parsed)) throw new Error("admin body must be a JSON object");
-  return parsed as Record<string, unknown>;
-}
+const count = z.number().int().nonnegative();
+const planSchema: z.ZodType<PlanSpec> = z.strictObject({
+  id: z.string().min(1).optional(),
+  name: z.string().optional(),
+  description: z.string().optional(),
+  enabled: z.boolean().optional(),
+  verified: z.boolean().optional(),
+  editing: z.boolean().optional(),
+  warnings: count.optional(),
+  errors: count.optional(),
+  runDurationMs: z.number().nonnegative().optional(),
+  phase: z.enum(PHASES).optional(),
+  result: z.enum(["none", "success", "warning", "error"]).optional(),
+  nextOutcome: z.enum(OUTCOMES).optional(),
+});
+const outcomeSchema = z.strictObject({ outcome: z.enum(OUTCOMES) });
+const undoSchema = z.strictObject({ durationMs: z.number().nonnegative().optional() });
+const expireTokensSchema = z.strictObject({ refreshTokens: z.boolean().optional() });
+const apiVersionsSchema = z.strictObject({
+  release: z.enum(Object.keys(RELEASE_API_VERSIONS) as [string, ...string[]]).optional(),
+  apiVersions: z.array(z.unknown()).optional(),
+});
+const settingsSchema = z.strictObject({
+  runDurationMs: z.number().nonnegative().optional(),
+  tokenLifetimeSeconds: z.number().nonnegative().optional(),
+  refreshTokenLifetimeSeconds: z.number().nonnegative().optional(),
+});
 
-function planSpec(input: Record<string, unknown>): PlanSpec | string {
-  const spec: PlanSpec = {};
-  for (const key of ["id", "name", "description"] as const) {
-    if (input[key] !== undefined) {
-      if (typeof input[key] !== "string") return `${key} must be a string`;
-      spec[key] = input[key] as string;
-    }
-  }
-  for (const key of ["enabled", "verified", "editing"] as const) {
-    if (input[key] !== undefined) {
-      if (typeof input[key] !== "boolean") return `${key} must be a boolean`;
-      spec[key] = input[key] as boolean;
-    }
-  }
-  for (const key of ["warnings", "errors", "runDurationMs"] as const) {
-    if (input[key] !== undefined) {
-      if (typeof input[key] !== "number" || (input[key] as number) < 0) return `${key} must be a non-negative number`;
-      spec[key] = input[key] as number;
-    }
-  }
-  if (input["phase"] !== undefined) {
-    if (!PHASES.includes(input["phase"] as StablePhase)) return `phase must be one of ${PHASES.join(", ")}`;
-    spec.phase = input["phase"] as StablePhase;
-  }
-  if (input["result"] !== undefined) {
-    if (!["none", "success", "warning", "error"].includes(input["result"] as string)) return "result must be none, success, warning or error";
-    spec.result = input["result"] as PlanSpec["result"];
-  }
-  if (input["nextOutcome"] !== undefined) {
-    if (!OUTCOMES.includes(input["nextOutcome"] as Outcome)) return `nextOutcome must be one of ${OUTCOMES.join(", ")}`;
-    spec.nextOutcome = input["nextOutcome"] as Outcome;
-  }
-  return spec;
-}
+const badBody = (parsed: { error: string }): SimReply => ({ status: 400, body: { error: parsed.error } });
 
 export function dumpWorld(world: VeeamWorld): Record<string, unknown> {
   const now = Date.now();
@@ -96,43 +89,51 @@ export function dumpWorld(world: VeeamWorld): Record<string, unknown> {
 export function handleVeeamAdmin(world: VeeamWorld, request: SimRequest): SimReply {
   const parts = segments(request.path).slice(2); // after "_sim", "veeam"
   if (segments(request.path)[1] !== "veeam") return { status: 404, body: { error: `no admin route ${request.method} ${request.path}` } };
-  let input: Record<string, unknown>;
-  try {
-    input = body(request);
-  } catch (error) {
-    return { status: 400, body: { error: error instanceof Error ? error.message : String(error) } };
-  }
+  const body = <T>(schema: z.ZodType<T>): AdminBodyResult<T> => parseAdminBody(schema, request.bodyText);
   const [first, second, third] = parts;
-  if (first === "state" && request.method === "GET") return { status: 200, body: dumpWorld(world) };
-  if (first === "requests" && parts.length === 1) {
-    if (request.method === "GET") return { status: 200, body: world.requests };
-    if (request.method === "DELETE") {
-      world.requests.length = 0;
-      return { status: 204 };
-    }
+  if (first === "state" && parts.length === 1 && request.method === "GET") {
+    const empty = body(noBodySchema);
+    return empty.ok ? { status: 200, body: dumpWorld(world) } : badBody(empty);
   }
-  if (first === "settings" && request.method === "POST") {
-    for (const key of ["runDurationMs", "tokenLifetimeSeconds", "refreshTokenLifetimeSeconds"] as const) {
-      if (input[key] === undefined) continue;
-      if (typeof input[key] !== "number" || (input[key] as number) < 0) return { status: 400, body: { error: `${key} must be a non-negative number` } };
-      world.settings[key] = input[key] as number;
-    }
+  if (first === "requests" && parts.length === 1 && (request.method === "GET" || request.method === "DELETE")) {
+    const empty = body(noBodySchema);
+    if (!empty.ok) return badBody(empty);
+    if (request.method === "GET") return { status: 200, body: world.requests };
+    world.requests.length = 0;
+    return { status: 204 };
+  }
+  if (first === "settings" && parts.length === 1 && request.method === "POST") {
+    const settings = body(settingsSchema);
+    if (!settings.ok) return badBody(settings);
+    Object.assign(world.settings, settings.value);
     return { status: 200, body: { ...world.settings, password: "[redacted]" } };
   }
-  if (first === "tokens" && second === "expire" && request.method === "POST") {
-    return { status: 200, body: { expired: world.expireTokens({ refreshTokens: input["refreshTokens"] === true }) } };
+  if (first === "api-versions" && parts.length === 1) {
+    if (request.method === "GET") {
+      const empty = body(noBodySchema);
+      return empty.ok ? { status: 200, body: { apiVersions: world.settings.apiVersions } } : badBody(empty);
+    }
+    if (request.method !== "POST") return { status: 405, body: { error: "GET or POST" } };
+    const choice = body(apiVersionsSchema);
+    return choice.ok ? setApiVersions(world, choice.value) : badBody(choice);
   }
-  if (first === "outcome" && request.method === "POST") {
-    if (!OUTCOMES.includes(input["outcome"] as Outcome)) return { status: 400, body: { error: `outcome must be one of ${OUTCOMES.join(", ")}` } };
-    for (const plan of world.allPlans()) plan.nextOutcomes.push(input["outcome"] as Outcome);
+  if (first === "tokens" && second === "expire" && parts.length === 2 && request.method === "POST") {
+    const options = body(expireTokensSchema);
+    if (!options.ok) return badBody(options);
+    return { status: 200, body: { expired: world.expireTokens({ refreshTokens: options.value.refreshTokens === true }) } };
+  }
+  if (first === "outcome" && parts.length === 1 && request.method === "POST") {
+    const outcome = body(outcomeSchema);
+    if (!outcome.ok) return badBody(outcome);
+    for (const plan of world.allPlans()) plan.nextOutcomes.push(outcome.value.outcome);
     return { status: 200, body: { plans: world.plans.size } };
   }
   if (first === "plans") {
     if (parts.length === 1 && request.method === "POST") {
-      const spec = planSpec(input);
-      if (typeof spec === "string") return { status: 400, body: { error: spec } };
+      const spec = body(planSchema);
+      if (!spec.ok) return badBody(spec);
       try {
-        return { status: 201, body: v2Plan(world, world.addPlan(spec)) };
+        return { status: 201, body: v2Plan(world, world.addPlan(spec.value)) };
       } catch (error) {
         return { status: 409, body: { error: error instanceof Error ? error.message : String(error) } };
       }
@@ -140,25 +141,38 @@ export function handleVeeamAdmin(world: VeeamWorld, request: SimRequest): SimRep
     const plan = second === undefined ? undefined : world.plan(second);
     if (!plan) return { status: 404, body: { error: `no plan ${second}` } };
     if (parts.length === 2 && request.method === "POST") {
-      const spec = planSpec(input);
-      if (typeof spec === "string") return { status: 400, body: { error: spec } };
-      world.modifyPlan(plan.id, spec);
+      const spec = body(planSchema);
+      if (!spec.ok) return badBody(spec);
+      world.modifyPlan(plan.id, spec.value);
       return { status: 200, body: v2Plan(world, plan) };
     }
     if (parts.length === 2 && request.method === "DELETE") {
+      const empty = body(noBodySchema);
+      if (!empty.ok) return badBody(empty);
       world.removePlan(plan.id);
       return { status: 204 };
     }
-    if (third === "undo" && request.method === "POST") {
-      const duration = typeof input["durationMs"] === "number" ? input["durationMs"] : 0;
-      const refusal = world.startUndo(plan, duration);
+    if (third === "undo" && parts.length === 3 && request.method === "POST") {
+      const undo = body(undoSchema);
+      if (!undo.ok) return badBody(undo);
+      const refusal = world.startUndo(plan, undo.value.durationMs ?? 0);
       return refusal ? { status: 409, body: { error: refusal } } : { status: 200, body: v2Plan(world, plan) };
     }
-    if (third === "outcome" && request.method === "POST") {
-      if (!OUTCOMES.includes(input["outcome"] as Outcome)) return { status: 400, body: { error: `outcome must be one of ${OUTCOMES.join(", ")}` } };
-      plan.nextOutcomes.push(input["outcome"] as Outcome);
+    if (third === "outcome" && parts.length === 3 && request.method === "POST") {
+      const outcome = body(outcomeSchema);
+      if (!outcome.ok) return badBody(outcome);
+      plan.nextOutcomes.push(outcome.value.outcome);
       return { status: 200, body: { nextOutcomes: plan.nextOutcomes } };
     }
   }
   return { status: 404, body: { error: `no admin route ${request.method} ${request.path}` } };
+}
+
+/** Serves one release's API versions (`{release}`), or a given list (`{apiVersions}`). */
+function setApiVersions(world: VeeamWorld, choice: { release?: string; apiVersions?: unknown[] }): SimReply {
+  if ((choice.release === undefined) === (choice.apiVersions === undefined)) return { status: 400, body: { error: "give either release or apiVersions" } };
+  const versions = parseApiVersions(choice.release !== undefined ? RELEASE_API_VERSIONS[choice.release] : choice.apiVersions);
+  if (typeof versions === "string") return { status: 400, body: { error: versions } };
+  world.settings.apiVersions = versions;
+  return { status: 200, body: { apiVersions: versions } };
 }

@@ -4,14 +4,17 @@ import { handleVeeamAdmin } from "./admin";
 import { handleV2 } from "./v2Routes";
 import { handleVro } from "./vroRoutes";
 import { VeeamWorld } from "./world";
+import { parseApiVersions, servesV2, TWIN_API_VERSIONS } from "./versions";
 import { formFields } from "./wire";
 
 export { VeeamWorld } from "./world";
+export { RELEASE_API_VERSIONS, TWIN_API_VERSIONS } from "./versions";
 export type { Outcome, PlanSpec, SimPlan, StablePhase } from "./world";
 
 /**
  * The Veeam Orchestrator twin: VAO REST v2 under `/v2/...` and Veeam Recovery Orchestrator under `/api/token` and
- * `/api/{v7.2|v7.21|v13|v13.1}/...`, over one plan inventory. Admin routes: see admin.ts (`/_sim/veeam/...`).
+ * `/api/{v7.2|v7.21|v13|v13.1|v13.2}/...`, over one plan inventory; `apiVersions` narrows what is served, to look like
+ * one product release (RELEASE_API_VERSIONS). Admin routes: see admin.ts (`/_sim/veeam/...`).
  */
 export interface VeeamSimulatorOptions {
   port?: number;
@@ -28,6 +31,8 @@ export interface VeeamSimulatorOptions {
   adminToken?: string;
   /** Start with the demo plans (default true). */
   seed?: boolean;
+  /** The API versions served (default: all of TWIN_API_VERSIONS), e.g. RELEASE_API_VERSIONS["vro-13.1"]. */
+  apiVersions?: readonly string[];
 }
 
 export interface VeeamSimulator {
@@ -67,12 +72,15 @@ export async function startVeeamSimulator(options: VeeamSimulatorOptions = {}): 
   const username = options.username ?? "VRO\\drautomation";
   const password = options.password ?? randomBytes(12).toString("base64url");
   const adminToken = options.adminToken ?? randomBytes(16).toString("hex");
+  const apiVersions = parseApiVersions(options.apiVersions ?? [...TWIN_API_VERSIONS]);
+  if (typeof apiVersions === "string") throw new Error(`startVeeamSimulator: ${apiVersions}`);
   const world = new VeeamWorld({
     username,
     password,
     runDurationMs: options.runDurationMs ?? 2000,
     tokenLifetimeSeconds: options.tokenLifetimeSeconds ?? 900,
     refreshTokenLifetimeSeconds: options.refreshTokenLifetimeSeconds ?? 7200,
+    apiVersions,
   });
   if (options.seed ?? true) seedVeeamPlans(world);
   const handler = (request: SimRequest): SimReply => {
@@ -83,7 +91,7 @@ export async function startVeeamSimulator(options: VeeamSimulatorOptions = {}): 
       authorization: request.headers["authorization"] ? String(request.headers["authorization"]).split(" ")[0] : undefined,
       body: /\/token$/i.test(request.path) ? redactedTokenBody(request) : request.bodyText,
     });
-    if (request.path === "/v2" || request.path.startsWith("/v2/")) return handleV2(world, request);
+    if ((request.path === "/v2" || request.path.startsWith("/v2/")) && servesV2(world.settings.apiVersions)) return handleV2(world, request);
     if (request.path.startsWith("/api/")) return handleVro(world, request);
     return { status: 404, body: { message: `No resource matches '${request.path}'.` } };
   };

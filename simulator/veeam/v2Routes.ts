@@ -40,7 +40,7 @@ export function handleV2(world: VeeamWorld, request: SimRequest): SimReply {
     if (date === "invalid") return badRequest("planLaunchOptions.restorePointRule.date is not a valid date.");
     const chained = member(options, "executeChainedPlans");
     if (chained !== undefined && chained !== null && typeof chained !== "boolean") return badRequest("planLaunchOptions.executeChainedPlans must be a boolean.");
-    const refusal = world.startFailover(plan, { api: "v2", executeChainedPlans: chained === true, restorePointDate: date });
+    const refusal = world.startFailover(plan, { api: "v2", apiVersion: "v2", executeChainedPlans: chained === true, restorePointDate: date });
     return refusal ? badRequest(refusal) : { status: 200 };
   }
   if (action === "undo") {

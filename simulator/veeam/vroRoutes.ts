@@ -1,22 +1,24 @@
 import type { SimReply, SimRequest } from "../common/httpServer";
 import { authorized, handleTokenGrant } from "./auth";
+import { servedVroVersion, servesVro } from "./versions";
 import { vroPlan, vroRuntime } from "./views";
 import type { VeeamWorld } from "./world";
 import { badRequest, dateMember, jsonBody, member, notFound, segments, unauthorized } from "./wire";
 
-/** API versions served under /api/{version}/: the ones VRO 13.1 supports, plus 7.2. */
-const VRO_VERSIONS = ["v7.2", "v7.21", "v13", "v13.1"];
-
 /**
- * Veeam Recovery Orchestrator: `POST /api/token`; under `/api/{v}/`: `GET Plans` (`{data, pagination}`), `GET
- * Plans/{planId}`, `POST Plans/{planId}/Failover` (`{executeChainedPlans, restorePointDate}`; null = latest), `POST
- * Plans/{planId}/Undo`, `POST Plans/{planId}/Enable|Disable`, `GET RuntimeDetails/Plans/{planId}`.
+ * Veeam Recovery Orchestrator: `POST /api/token` (one endpoint for every path version); under `/api/{version}/`, for each
+ * version the twin serves (world.settings.apiVersions): `GET Plans` (`{data, pagination}`), `GET Plans/{planId}`, `POST
+ * Plans/{planId}/Failover` (`{executeChainedPlans, restorePointDate}`; null = latest), `POST Plans/{planId}/Undo`, `POST
+ * Plans/{planId}/Enable|Disable`, `GET RuntimeDetails/Plans/{planId}`. The operations and shapes are the same in every
+ * version (as far as the references show); a version not served has no routes: 404, before authorization.
  */
 export function handleVro(world: VeeamWorld, request: SimRequest): SimReply {
   const parts = segments(request.path);
+  const served = world.settings.apiVersions;
+  if (!servesVro(served)) return notFound(`No resource matches '${request.path}'.`);
   if (parts.length === 2 && parts[1]?.toLowerCase() === "token") return handleTokenGrant(world, request);
-  const version = parts[1] ?? "";
-  if (!VRO_VERSIONS.includes(version.toLowerCase())) return notFound(`No API version '${version}' (supported: ${VRO_VERSIONS.join(", ")}).`);
+  const version = servedVroVersion(served, parts[1] ?? "");
+  if (version === undefined) return notFound(`No resource matches '${request.path}'.`);
   if (!authorized(world, request)) return unauthorized();
   const collection = parts[2]?.toLowerCase();
   if (collection === "plans") return plans(world, request, parts.slice(3), version);
@@ -53,7 +55,7 @@ function plans(world: VeeamWorld, request: SimRequest, rest: string[], version: 
     if (chained !== undefined && chained !== null && typeof chained !== "boolean") return badRequest("executeChainedPlans must be a boolean.");
     const date = dateMember(member(parsed.value, "restorePointDate"));
     if (date === "invalid") return badRequest("restorePointDate is not a valid date.");
-    const refusal = world.startFailover(plan, { api: "vro", executeChainedPlans: chained === true, restorePointDate: date });
+    const refusal = world.startFailover(plan, { api: "vro", apiVersion: version, executeChainedPlans: chained === true, restorePointDate: date });
     return refusal ? badRequest(refusal) : { status: 200 };
   }
   if (action === "undo") {
@@ -65,9 +67,4 @@ function plans(world: VeeamWorld, request: SimRequest, rest: string[], version: 
     return { status: 200 };
   }
   return notFound(`No resource matches '${request.path}'.`);
-}
-
-/** The VRO API versions the simulator serves. */
-export function vroVersions(): string[] {
-  return [...VRO_VERSIONS];
 }

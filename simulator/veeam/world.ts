@@ -1,7 +1,7 @@
 import { randomBytes, randomUUID } from "node:crypto";
 
 /**
- * The Veeam Orchestrator twin's state: one plan inventory served by both API generations (VAO REST v2 and VRO), OAuth2
+ * The Veeam Orchestrator twin's state: one plan inventory served by every API version (VAO REST v2, VRO v7.2 … v13.2), OAuth2
  * token grants with expiry and refresh, and runs/undos that take time. Operations complete lazily: whenever a plan is
  * looked at, an operation whose time is up is settled, so no timers are needed.
  *
@@ -22,6 +22,8 @@ export interface SimOperation {
 
 export interface LaunchRecord {
   api: "v2" | "vro";
+  /** The path version the run was started with: "v2", "v7.21", "v13", "v13.1", … */
+  apiVersion: string;
   executeChainedPlans: boolean;
   restorePointDate: string | null;
   at: string;
@@ -71,6 +73,8 @@ export interface WorldSettings {
   runDurationMs: number;
   tokenLifetimeSeconds: number;
   refreshTokenLifetimeSeconds: number;
+  /** The API versions served (see versions.ts); the others have no routes. */
+  apiVersions: string[];
 }
 
 interface IssuedToken {

@@ -22,12 +22,15 @@
  *   POST   /_sim/vsphere/precondition-faults                {delivery: "response" | "task"}
  */
 import { z } from "zod";
+import { noBodySchema, parseAdminBody } from "../common/adminBody";
 import type { SimHandler, SimReply, SimRequest } from "../common/httpServer";
 import { VimFaultError } from "./faults";
 import type { VsphereWorld } from "./world";
 
 const powerStateSchema = z.enum(["poweredOn", "poweredOff", "suspended"]);
-const durationSchema = z.union([z.number().nonnegative(), z.literal("Infinity"), z.null()]).transform((value) => (typeof value === "number" ? value : Number.POSITIVE_INFINITY));
+const durationSchema = z
+  .union([z.number().nonnegative(), z.literal("Infinity"), z.null()], { error: 'expected a number of ms >= 0, "Infinity" or null' })
+  .transform((value) => (typeof value === "number" ? value : Number.POSITIVE_INFINITY));
 
 const addVmSchema = z.strictObject({
   id: z.string().regex(/^vm-\d+$/).optional(),
@@ -65,15 +68,9 @@ class AdminError extends Error {
 }
 
 function body<T>(schema: z.ZodType<T>, request: SimRequest): T {
-  let parsed: unknown;
-  try {
-    parsed = request.bodyText.trim() === "" ? {} : JSON.parse(request.bodyText);
-  } catch {
-    throw new AdminError(400, "body is not JSON");
-  }
-  const result = schema.safeParse(parsed);
-  if (!result.success) throw new AdminError(400, result.error.issues.map((issue) => `${issue.path.join(".") || "(body)"}: ${issue.message}`).join("; "));
-  return result.data;
+  const parsed = parseAdminBody(schema, request.bodyText);
+  if (!parsed.ok) throw new AdminError(400, parsed.error);
+  return parsed.value;
 }
 
 const ok = (value: unknown): SimReply => ({ status: 200, body: value });
@@ -81,7 +78,14 @@ const done: SimReply = { status: 204 };
 
 export function createAdminHandler(world: VsphereWorld): SimHandler {
   const routes: Array<{ method: string; pattern: RegExp; run: (request: SimRequest, params: string[]) => SimReply }> = [
-    { method: "GET", pattern: /^\/inventory$/, run: () => ok(world.inventory()) },
+    {
+      method: "GET",
+      pattern: /^\/inventory$/,
+      run: (request) => {
+        body(noBodySchema, request);
+        return ok(world.inventory());
+      },
+    },
     {
       method: "POST",
       pattern: /^\/vms$/,
@@ -94,7 +98,8 @@ export function createAdminHandler(world: VsphereWorld): SimHandler {
     {
       method: "DELETE",
       pattern: /^\/vms\/([^/]+)$/,
-      run: (_request, [vmId]) => {
+      run: (request, [vmId]) => {
+        body(noBodySchema, request);
         world.requireVm(vmId);
         world.removeVm(vmId);
         return done;
@@ -129,7 +134,8 @@ export function createAdminHandler(world: VsphereWorld): SimHandler {
     {
       method: "POST",
       pattern: /^\/vms\/([^/]+)\/turn-off-ft$/,
-      run: (_request, [vmId]) => {
+      run: (request, [vmId]) => {
+        body(noBodySchema, request);
         world.turnOffFtOutOfBand(vmId);
         return done;
       },
@@ -138,6 +144,7 @@ export function createAdminHandler(world: VsphereWorld): SimHandler {
       method: "DELETE",
       pattern: /^\/snapshots\/([^/]+)$/,
       run: (request, [snapshotId]) => {
+        body(noBodySchema, request);
         world.deleteSnapshotOutOfBand(snapshotId, request.query.get("removeChildren") === "true");
         return done;
       },
@@ -170,12 +177,27 @@ export function createAdminHandler(world: VsphereWorld): SimHandler {
         return done;
       },
     },
-    { method: "POST", pattern: /^\/tasks\/finish-hung$/, run: () => ok({ finished: world.finishHungTasks() }) },
-    { method: "POST", pattern: /^\/sessions\/expire$/, run: () => ok({ expired: world.expireAllSessions() }) },
+    {
+      method: "POST",
+      pattern: /^\/tasks\/finish-hung$/,
+      run: (request) => {
+        body(noBodySchema, request);
+        return ok({ finished: world.finishHungTasks() });
+      },
+    },
+    {
+      method: "POST",
+      pattern: /^\/sessions\/expire$/,
+      run: (request) => {
+        body(noBodySchema, request);
+        return ok({ expired: world.expireAllSessions() });
+      },
+    },
     {
       method: "POST",
       pattern: /^\/hosts\/([^/]+)\/fail$/,
-      run: (_request, [hostId]) => {
+      run: (request, [hostId]) => {
+        body(noBodySchema, request);
         world.failHost(hostId);
         return done;
       },
@@ -183,7 +205,8 @@ export function createAdminHandler(world: VsphereWorld): SimHandler {
     {
       method: "POST",
       pattern: /^\/hosts\/([^/]+)\/restore$/,
-      run: (_request, [hostId]) => {
+      run: (request, [hostId]) => {
+        body(noBodySchema, request);
         world.restoreHost(hostId);
         return done;
       },

@@ -34,6 +34,8 @@ export interface VsphereSimulatorOptions {
   releases?: string[];
   /** Admin token for /_sim/ routes (default: random). */
   adminToken?: string;
+  /** Datacenter name (default dc-sim). */
+  datacenterName?: string;
 }
 
 export interface VsphereSimulator {
@@ -56,6 +58,7 @@ export async function startVsphereSimulator(options: VsphereSimulatorOptions = {
     username: options.username,
     password: options.password,
     releases: options.releases ?? DEFAULT_RELEASES,
+    datacenterName: options.datacenterName,
   });
   const propertyCollector = new PropertyCollectorService(world);
   const adminToken = options.adminToken ?? randomBytes(16).toString("hex");

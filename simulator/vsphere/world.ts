@@ -28,6 +28,8 @@ export interface VsphereWorldOptions {
   releases?: string[];
   /** Seed the default inventory (default true). */
   seed?: boolean;
+  /** Name of the datacenter (default "dc-sim"), so that several twins can be told apart. */
+  datacenterName?: string;
 }
 
 export interface AddVmSpec {
@@ -56,7 +58,7 @@ export type ChangeListener = (moType: string, moId: string) => void;
 export type PreconditionFaultDelivery = "response" | "task";
 
 export class VsphereWorld {
-  readonly datacenter: DatacenterState = { id: "datacenter-1", name: "dc-sim" };
+  readonly datacenter: DatacenterState;
   readonly rootFolderId = "group-d1";
   readonly clusters = new Map<string, ClusterState>();
   readonly hosts = new Map<string, HostState>();
@@ -86,6 +88,7 @@ export class VsphereWorld {
     this.ftSyncMs = options.ftSyncMs ?? 100;
     this.credentials = { username: options.username ?? "administrator@vsphere.local", password: options.password ?? "sim-password" };
     this.releases = [...(options.releases ?? DEFAULT_RELEASES)];
+    this.datacenter = { id: "datacenter-1", name: options.datacenterName ?? "dc-sim" };
     this.taskRunner = new TaskRunner(this);
     if (options.seed !== false) seedInventory(this);
   }

@@ -40,15 +40,24 @@ export function invalidArgument(details: string): SimErrorCode {
   return errorCode("SYS.1007", "One or more API argument is invalid", details);
 }
 
-/** Accepts an admin-supplied error (partial) and fills ZStack's shape, keeping a nested cause chain. */
-export function fromAdmin(raw: unknown): SimErrorCode {
-  const value = (raw && typeof raw === "object" ? raw : {}) as Record<string, unknown>;
+/** An error as the admin API accepts it: every field optional, a nested cause allowed. */
+export interface AdminErrorSpec {
+  code?: string;
+  description?: string;
+  details?: string;
+  elaboration?: string | null;
+  opaque?: unknown;
+  cause?: AdminErrorSpec;
+}
+
+/** Fills ZStack's shape around an admin-supplied error, keeping a nested cause chain. */
+export function fromAdmin(spec: AdminErrorSpec): SimErrorCode {
   return {
-    code: typeof value["code"] === "string" ? value["code"] : "SYS.1006",
-    description: typeof value["description"] === "string" ? value["description"] : "An operation failed",
-    details: typeof value["details"] === "string" ? value["details"] : "injected by the simulator",
-    elaboration: typeof value["elaboration"] === "string" ? value["elaboration"] : null,
-    opaque: value["opaque"] ?? null,
-    cause: value["cause"] ? fromAdmin(value["cause"]) : null,
+    code: spec.code ?? "SYS.1006",
+    description: spec.description ?? "An operation failed",
+    details: spec.details ?? "injected by the simulator",
+    elaboration: spec.elaboration ?? null,
+    opaque: spec.opaque ?? null,
+    cause: spec.cause ? fromAdmin(spec.cause) : null,
   };
 }

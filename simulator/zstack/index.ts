@@ -2,10 +2,12 @@ import * as crypto from "node:crypto";
 import { startHttpServer, type SimulatorServer } from "../common/httpServer";
 import { routeLabel, zstackHandler, type RecordedRequest } from "./api";
 import { zstackAdminHandler } from "./admin";
+import { seedZstackVms } from "./seedInventory";
 import { ZstackWorld } from "./world";
 
 export { ZstackWorld } from "./world";
 export type { RecordedRequest } from "./api";
+export { ZSTACK_SEED } from "./seedInventory";
 
 export interface ZstackSimulatorOptions {
   /** 0 (default) picks a free port. */
@@ -30,6 +32,8 @@ export interface ZstackSimulatorOptions {
    * "zstack-mn.internal:8080", deliberately not the address the simulator listens on: clients must rewrite it.
    */
   advertisedHost?: string;
+  /** Start with the seeded VMs of `ZSTACK_SEED` (default true). */
+  seed?: boolean;
 }
 
 export interface ZstackSimulator {
@@ -56,6 +60,7 @@ export async function startZstackSimulator(options: ZstackSimulatorOptions = {})
     sessionLifetimeSeconds: options.sessionLifetimeSeconds ?? 7200,
     expungePeriodSeconds: options.expungePeriodSeconds ?? 86_400,
   });
+  if (options.seed ?? true) seedZstackVms(world);
   let advertisedHost = options.advertisedHost ?? "zstack-mn.internal:8080";
   const requests: RecordedRequest[] = [];
   const server = await startHttpServer({

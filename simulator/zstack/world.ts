@@ -283,6 +283,15 @@ export class ZstackWorld {
     return vm;
   }
 
+  /** Admin: puts a VM in any state at once (e.g. Destroying or Unknown), without the side effects of an operation. */
+  forceState(vmUuid: string, state: string): SimVm | undefined {
+    const vm = this.vms.get(vmUuid);
+    if (!vm) return undefined;
+    this.touch(vm, state);
+    if (state === "Destroyed") vm.destroyedAt = vm.lastOpDate;
+    return vm;
+  }
+
   /** RecoverVmInstance's effect: Destroyed → Stopped, no host and no IP address. */
   private recoverNow(vm: SimVm): void {
     this.touch(vm, "Stopped");

@@ -1,10 +1,9 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { startOfflineTwin, type OfflineTwin } from "../../simulator";
+import { startOfflineTwin, ZSTACK_SEED, type OfflineTwin } from "../../simulator";
 import { EngineSimulation, type DeclaredResource } from "../../tools/engine/engine";
 import { pulumiDirFrom, startHost, type HostProcess } from "../../tools/engine/host";
 import { declaredProgram } from "../../tools/engine/declaredProgram";
-import { prepareWorld } from "../../tools/demo/flagship";
 import { hostEnvironment, REPO, serializeInstalledProviders, stackConfigFor } from "./support";
 
 /**
@@ -56,9 +55,11 @@ describe("example programs", () => {
     }
   });
 
-  it("flagship runs through the engine against the twin", async () => {
-    const fixture = prepareWorld(twin);
-    await runThrough("flagship", declaredBy("flagship", { webVmUuid: fixture.destroyedWebVmUuid }));
+  it("flagship runs through the engine against the twin with its defaults, recovering the seeded web-03", async () => {
+    const web = ZSTACK_SEED.destroyedVm.uuid;
+    expect(twin.zstack.world.vms.get(web)?.state).toBe("Destroyed");
+    await runThrough("flagship", declaredBy("flagship", {}));
+    expect(twin.zstack.world.vms.get(web)?.state).toBe("Running");
   });
 
   it("ft-app-tier runs through the engine against the twin", async () => {

@@ -1,12 +1,13 @@
 /**
- * FailoverPlanRun against the Veeam simulator over real HTTP (127.0.0.1, port 0), for both API generations: VRO
- * (/api/v7.21) and VAO REST v2 (/v2). The provider functions are called as the dynamic-provider host would call them.
+ * FailoverPlanRun against the Veeam simulator over real HTTP (127.0.0.1, port 0), for every API version spoken: VAO
+ * REST v2 (/v2) and Recovery Orchestrator v7.21, v13, v13.1 and v13.2 (/api/{v}), and the detection of the newest
+ * version a server offers. The provider functions are called as the dynamic-provider host would call them.
  */
 import * as crud from "../../provider/resources/veeam/failoverPlanRun/provider";
 import { ConflictError, NotFoundError, PartialFailureError, ValidationError } from "../../provider/errors";
 import { forget } from "../../provider/runtime";
 import { recordStackConfig } from "../../provider/config";
-import { startVeeamSimulator, type VeeamSimulator } from "../../simulator/veeam";
+import { RELEASE_API_VERSIONS, startVeeamSimulator, type VeeamSimulator } from "../../simulator/veeam";
 
 let sim: VeeamSimulator;
 
@@ -48,8 +49,11 @@ async function captureFailure(promise: Promise<unknown>): Promise<unknown> {
 }
 
 describe.each([
-  ["VRO v7.21", "v7.21"],
   ["VAO REST v2", "v2"],
+  ["VRO v7.21", "v7.21"],
+  ["VRO v13", "v13"],
+  ["VRO v13.1", "v13.1"],
+  ["VRO v13.2", "v13.2"],
 ])("FailoverPlanRun over %s", (_label, apiVersion) => {
   beforeEach(() => {
     configure(apiVersion);
@@ -77,7 +81,7 @@ describe.each([
     expect(Date.parse(outs.startedAt)).toBeLessThanOrEqual(Date.parse(outs.finishedAt));
     expect(sim.world.plan(plan.id)?.phase).toBe("failover");
     expect(sim.world.plan(plan.id)?.launches).toEqual([
-      expect.objectContaining({ api: apiVersion === "v2" ? "v2" : "vro", executeChainedPlans: true, restorePointDate: "2024-05-01T02:00:00Z" }),
+      expect.objectContaining({ api: apiVersion === "v2" ? "v2" : "vro", apiVersion, executeChainedPlans: true, restorePointDate: "2024-05-01T02:00:00Z" }),
     ]);
 
     const refreshed = await crud.read(id, outs);
@@ -292,6 +296,7 @@ describe.each([
     expect(error).toBeInstanceOf(PartialFailureError);
     expect(error.message).toMatch(/did not finish within 1 s/);
     expect(error.properties).toMatchObject({ planId: plan.id, undoOnDelete: true });
+    sim.world.settings.runDurationMs = 300; // the running failover keeps its 2.5 s; the undo need not take as long
     await crud.delete(error.id, { ...error.properties, timeoutSeconds: 30 });
     expect(sim.world.plan(plan.id)?.phase).toBe("undoFailover");
   });
@@ -333,19 +338,12 @@ describe.each([
 });
 
 describe("API detection", () => {
-  test("without veeam:apiVersion the simulator (which answers /api/token) is detected as VRO v7.21", async () => {
+  test("without veeam:apiVersion the twin (serving v2 and v7.2 … v13.2) is spoken to in its newest version, v13.2", async () => {
     configure(undefined);
     const plan = sim.world.addPlan({ name: "DR-detect" });
     const { outs } = await crud.create(await checked({ planId: plan.id }));
-    expect(outs.apiVersion).toBe("v7.21");
-    expect(sim.world.plan(plan.id)?.launches[0]?.api).toBe("vro");
-  });
-
-  test("the v13 path version works too", async () => {
-    configure("v13");
-    const plan = sim.world.addPlan({ name: "DR-v13" });
-    const { outs } = await crud.create(await checked({ planId: plan.id }));
-    expect(outs).toMatchObject({ apiVersion: "v13", result: "success" });
+    expect(outs.apiVersion).toBe("v13.2");
+    expect(sim.world.plan(plan.id)?.launches[0]).toMatchObject({ api: "vro", apiVersion: "v13.2" });
   });
 
   test("wrong credentials are an AuthenticationError naming veeam:username, without the password", async () => {
@@ -355,5 +353,49 @@ describe("API detection", () => {
     expect(error.name).toBe("AuthenticationError");
     expect(error.message).toMatch(/veeam:username/);
     expect(error.message).not.toContain("wrong-password-123");
+  });
+
+  test("an unsupported veeam:apiVersion is refused before any request, naming the supported ones", async () => {
+    configure("v13.3");
+    const requestsBefore = sim.world.requests.length;
+    const plan = sim.world.addPlan({ name: "DR-unsupported" });
+    const error = (await captureFailure(crud.create(await checked({ planId: plan.id })))) as Error;
+    expect(error.name).toBe("ConfigurationError");
+    expect(error.message).toContain("v2, v7.2, v7.21, v13, v13.1, v13.2");
+    expect(sim.world.requests.length).toBe(requestsBefore);
+  });
+});
+
+describe.each([
+  ["VRO 13.1 (v7.21, v13, v13.1)", RELEASE_API_VERSIONS["vro-13.1"]!, "v13.1"],
+  ["VRO 13.0 (v7.2, v7.21, v13)", RELEASE_API_VERSIONS["vro-13.0"]!, "v13"],
+  ["a server offering only v7.21", ["v7.21"], "v7.21"],
+  ["VAO 2 (v2 only)", RELEASE_API_VERSIONS["vao-2"]!, "v2"],
+])("detection against %s", (_label, apiVersions, expected) => {
+  let server: VeeamSimulator;
+  beforeAll(async () => {
+    server = await startVeeamSimulator({ runDurationMs: 200, seed: false, apiVersions });
+  });
+  afterAll(async () => {
+    await server.close();
+  });
+
+  test(`speaks ${expected} for the whole lifecycle, after one detection`, async () => {
+    forget("veeam.");
+    recordStackConfig({ "veeam:server": server.url, "veeam:username": server.username, "veeam:password": server.password });
+    const plan = server.world.addPlan({ name: `DR-detect-${expected}` });
+    const { id, outs } = await crud.create(await checked({ planId: plan.id }));
+    expect(outs).toMatchObject({ apiVersion: expected, result: "success" });
+    expect(server.world.plan(plan.id)?.launches[0]).toMatchObject({ apiVersion: expected });
+    const detectionRequests = server.world.requests.length;
+    expect((await crud.read(id, outs)).props).toMatchObject({ apiVersion: expected });
+    await crud.delete(id, outs);
+    expect(server.world.plan(plan.id)).toMatchObject({ phase: "undoFailover", undos: 1 });
+    // after the detection, every call goes to the detected version's paths, and no further token grant or probe is made
+    const later = server.world.requests.slice(detectionRequests).map((entry) => entry.path);
+    const prefix = expected === "v2" ? "/v2/FailoverPlans/" : `/api/${expected}/`;
+    expect(later.length).toBeGreaterThan(0);
+    expect(later.filter((path) => !path.startsWith(prefix))).toEqual([]);
+    expect(server.world.grants.password).toBe(1);
   });
 });

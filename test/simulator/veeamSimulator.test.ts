@@ -1,9 +1,10 @@
 /**
- * The Veeam simulator on its own, over raw HTTP: token grants (form-encoded and multipart, refresh, expiry, 401), both API
- * generations over one plan inventory, case-insensitive JSON binding of the Run body, state rules and the admin API.
+ * The Veeam simulator on its own, over raw HTTP: token grants (form-encoded and multipart, refresh, expiry, 401), VAO v2
+ * and every VRO path version (v7.2 … v13.2) over one plan inventory, servers narrowed to one release's versions,
+ * case-insensitive JSON binding of the Run body, state rules and the admin API.
  */
 import { request } from "undici";
-import { startVeeamSimulator, type VeeamSimulator } from "../../simulator/veeam";
+import { RELEASE_API_VERSIONS, startVeeamSimulator, type VeeamSimulator } from "../../simulator/veeam";
 
 let sim: VeeamSimulator;
 
@@ -196,6 +197,92 @@ describe("plans over both generations", () => {
     expect(data.length).toBeLessThanOrEqual(2);
     expect(data.every((plan) => plan.enabled)).toBe(true);
     expect(vro.json.pagination).toMatchObject({ total: expect.any(Number) });
+  });
+});
+
+describe("API versions", () => {
+  let bearer: string;
+  beforeAll(async () => {
+    bearer = String((await grant()).access_token);
+  });
+
+  test.each(["v13", "v13.1", "v13.2"])("%s: Plans, Failover, RuntimeDetails and Undo, recorded with the version spoken", async (version) => {
+    const plan = sim.world.addPlan({ name: `routes-${version}`, runDurationMs: 0 });
+    const list = await call("GET", `/api/${version}/Plans?limit=1`, { bearer });
+    expect(list.status).toBe(200);
+    expect(list.json).toMatchObject({ data: expect.any(Array), pagination: { count: 1 } });
+    const one = await call("GET", `/api/${version}/Plans/${plan.id}`, { bearer });
+    expect(one.json).toMatchObject({ id: plan.id, enabled: true, planType: "Replica", _links: { self: { href: `/api/${version}/Plans/${plan.id}` } } });
+    const run = await call("POST", `/api/${version}/Plans/${plan.id}/Failover`, { bearer, json: { executeChainedPlans: true, restorePointDate: "2024-05-01T02:00:00Z" } });
+    expect(run).toMatchObject({ status: 200, text: "" });
+    expect(plan.launches).toEqual([expect.objectContaining({ api: "vro", apiVersion: version, executeChainedPlans: true, restorePointDate: "2024-05-01T02:00:00Z" })]);
+    const runtime = await call("GET", `/api/${version}/RuntimeDetails/Plans/${plan.id}`, { bearer });
+    expect(runtime.json).toMatchObject({ state: "FailoverComplete", isStableState: true, isUndoPossible: true, currentRunResult: "Success" });
+    expect(await call("POST", `/api/${version}/Plans/${plan.id}/Undo`, { bearer })).toMatchObject({ status: 200, text: "" });
+    expect(sim.world.plan(plan.id)).toMatchObject({ phase: "undoFailover", undos: 1 });
+  });
+
+  test("a twin narrowed to VRO 13.1 serves /api/token and v7.21, v13, v13.1 only; other versions and /v2 have no routes", async () => {
+    const narrow = await startVeeamSimulator({ runDurationMs: 0, apiVersions: RELEASE_API_VERSIONS["vro-13.1"], username: "drautomation", password: "pw-13.1" });
+    try {
+      const form = { "content-type": "application/x-www-form-urlencoded" };
+      const at = async (method: string, path: string, options: { headers?: Record<string, string>; body?: string; bearer?: string } = {}): Promise<number> => {
+        const headers = { ...options.headers, ...(options.bearer ? { authorization: `Bearer ${options.bearer}` } : {}) };
+        const response = await request(`${narrow.url}${path}`, { method: method as "GET", headers, body: options.body });
+        await response.body.dump();
+        return response.statusCode;
+      };
+      const granted = await request(`${narrow.url}/api/token`, { method: "POST", headers: form, body: "grant_type=password&username=drautomation&password=pw-13.1" });
+      expect(granted.statusCode).toBe(200);
+      const token = String(((await granted.body.json()) as Record<string, unknown>).access_token);
+      for (const version of ["v7.21", "v13", "v13.1"]) expect(await at("GET", `/api/${version}/Plans?limit=1`, { bearer: token })).toBe(200);
+      // an unknown path version has no route at all: 404 with or without a token
+      for (const version of ["v13.2", "v7.2"]) {
+        expect(await at("GET", `/api/${version}/Plans?limit=1`, { bearer: token })).toBe(404);
+        expect(await at("GET", `/api/${version}/Plans?limit=1`)).toBe(404);
+      }
+      expect(await at("POST", "/v2/Token", { headers: form, body: "grant_type=password&username=drautomation&password=pw-13.1" })).toBe(404);
+    } finally {
+      await narrow.close();
+    }
+  });
+
+  test("a twin serving v2 only has no /api routes, not even /api/token", async () => {
+    const vao = await startVeeamSimulator({ apiVersions: ["v2"], seed: false });
+    try {
+      const form = { "content-type": "application/x-www-form-urlencoded" };
+      const body = new URLSearchParams({ grant_type: "password", username: vao.username, password: vao.password }).toString();
+      const statusOf = async (path: string): Promise<number> => {
+        const response = await request(`${vao.url}${path}`, { method: "POST", headers: form, body });
+        await response.body.dump();
+        return response.statusCode;
+      };
+      expect(await statusOf("/api/token")).toBe(404);
+      expect(await statusOf("/v2/Token")).toBe(200);
+    } finally {
+      await vao.close();
+    }
+  });
+
+  test("unknown versions are refused when the twin starts", async () => {
+    await expect(startVeeamSimulator({ apiVersions: ["v13.9"] })).rejects.toThrow(/apiVersions must be/);
+    await expect(startVeeamSimulator({ apiVersions: [] })).rejects.toThrow(/apiVersions must be/);
+  });
+
+  test("admin: GET and POST /_sim/veeam/api-versions (a list or a release name); bad input is a 400", async () => {
+    expect((await admin("GET", "/_sim/veeam/api-versions")).json).toEqual({ apiVersions: ["v2", "v7.2", "v7.21", "v13", "v13.1", "v13.2"] });
+    try {
+      expect((await admin("POST", "/_sim/veeam/api-versions", { release: "vro-13.0" })).json).toEqual({ apiVersions: ["v7.2", "v7.21", "v13"] });
+      expect((await call("GET", "/api/v13.1/Plans", { bearer })).status).toBe(404);
+      expect((await admin("POST", "/_sim/veeam/api-versions", { apiVersions: ["v13.2", "v13.2"] })).json).toEqual({ apiVersions: ["v13.2"] });
+      expect((await call("GET", "/api/v13.2/Plans", { bearer })).status).toBe(200);
+      expect((await call("GET", "/v2/FailoverPlans", { bearer })).status).toBe(404);
+      expect((await admin("POST", "/_sim/veeam/api-versions", { apiVersions: ["v99"] })).status).toBe(400);
+      expect((await admin("POST", "/_sim/veeam/api-versions", { release: "vro-99" })).status).toBe(400);
+      expect((await admin("GET", "/_sim/veeam/api-versions")).json).toEqual({ apiVersions: ["v13.2"] });
+    } finally {
+      await admin("POST", "/_sim/veeam/api-versions", { apiVersions: ["v2", "v7.2", "v7.21", "v13", "v13.1", "v13.2"] });
+    }
   });
 });
 

@@ -1,5 +1,5 @@
 import * as crypto from "node:crypto";
-import { startZstackSimulator, type ZstackSimulator } from "../../simulator/zstack";
+import { startZstackSimulator, ZSTACK_SEED, type ZstackSimulator } from "../../simulator/zstack";
 
 let sim: ZstackSimulator;
 
@@ -133,14 +133,15 @@ test("sessions expire: queries answer 503 ID.1001, actions fail in their job wit
 });
 
 test("sessions also expire on their own after the configured idle lifetime", async () => {
-  const short = await startZstackSimulator({ password: "p", sessionLifetimeSeconds: 0.05 });
+  // A lifetime of 0: the session is past its lifetime at its first use.
+  const short = await startZstackSimulator({ password: "p", sessionLifetimeSeconds: 0 });
   try {
     const reply = await fetch(`${short.url}/zstack/v1/accounts/login`, {
       method: "PUT",
       body: JSON.stringify({ logInByAccount: { accountName: "admin", password: sha512("p") } }),
     });
     const session = ((await reply.json()) as { inventory: { uuid: string } }).inventory.uuid;
-    await new Promise((resolve) => setTimeout(resolve, 80));
+    expect(short.world.sessions.has(session)).toBe(true);
     const query = await fetch(`${short.url}/zstack/v1/vm-instances`, { headers: { authorization: `OAuth ${session}` } });
     expect(query.status).toBe(503);
   } finally {
@@ -180,12 +181,14 @@ test("admin: token required; add, destroy, expunge; fail-next; expire jobs; conf
 });
 
 test("Destroyed VMs are expunged after the expunge period", async () => {
-  await admin("POST", "/_sim/zstack/config", { expungePeriodSeconds: 0.05 });
+  const session = await login();
+  const vm = sim.world.addVm({ state: "Running" });
+  await admin("POST", `/_sim/zstack/vms/${vm.uuid}/destroy`);
+  const listed = await call("GET", `/zstack/v1/vm-instances/${vm.uuid}`, { headers: { authorization: `OAuth ${session}` } });
+  expect(listed.json.inventories.map((inventory: { state: string }) => inventory.state)).toEqual(["Destroyed"]);
+  // A period of 0: the period of the VM destroyed above is over at the next request.
+  await admin("POST", "/_sim/zstack/config", { expungePeriodSeconds: 0 });
   try {
-    const vm = sim.world.addVm({ state: "Running" });
-    await admin("POST", `/_sim/zstack/vms/${vm.uuid}/destroy`);
-    const session = await login();
-    await new Promise((resolve) => setTimeout(resolve, 80));
     const query = await call("GET", `/zstack/v1/vm-instances/${vm.uuid}`, { headers: { authorization: `OAuth ${session}` } });
     expect(query.json.inventories).toEqual([]);
   } finally {
@@ -196,4 +199,37 @@ test("Destroyed VMs are expunged after the expunge period", async () => {
 test("GET on the job path only; other methods are 405", async () => {
   expect((await call("PUT", `/zstack/v1/api-jobs/${"a".repeat(32)}`)).status).toBe(405);
   expect((await call("GET", `/zstack/v1/api-jobs/${"a".repeat(32)}`)).status).toBe(404);
+});
+
+test("starts with the seeded VMs (fixed uuids): one Running, one Stopped, two Destroyed that can be recovered", async () => {
+  const fresh = await startZstackSimulator({ password: "seed-pw", jobDurationMs: 0 });
+  const empty = await startZstackSimulator({ seed: false });
+  try {
+    type Vm = { uuid: string; name: string; state: string };
+    const send = async (method: string, path: string, body?: unknown, session?: string): Promise<{ inventory?: Vm; inventories?: Vm[]; location?: string }> => {
+      const response = await fetch(`${fresh.url}${path}`, {
+        method,
+        headers: session ? { authorization: `OAuth ${session}` } : {},
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+      return (await response.json()) as { inventory?: Vm; inventories?: Vm[]; location?: string };
+    };
+    const session = (await send("PUT", "/zstack/v1/accounts/login", { logInByAccount: { accountName: "admin", password: sha512("seed-pw") } })).inventory!.uuid;
+    const listed = (await send("GET", "/zstack/v1/vm-instances", undefined, session)).inventories!;
+    expect(Object.fromEntries(listed.map((vm) => [vm.uuid, `${vm.name} ${vm.state}`]))).toEqual({
+      [ZSTACK_SEED.runningVm.uuid]: "web-01 Running",
+      [ZSTACK_SEED.stoppedVm.uuid]: "web-02 Stopped",
+      [ZSTACK_SEED.destroyedVm.uuid]: "web-03 Destroyed",
+      [ZSTACK_SEED.destroyedDatabaseVm.uuid]: "db-primary Destroyed",
+    });
+    expect(ZSTACK_SEED.destroyedVm.uuid).toBe("a3c1e0b2d4f64e8f9a0b1c2d3e4f5a03"); // examples/flagship names it
+    expect(ZSTACK_SEED.destroyedDatabaseVm.uuid).toBe("6ab7f3e2c1d04b5a9e8f7d6c5b4a3f21"); // the README's snippet names it
+    // Jobs take 0 ms here: the job is done when it is accepted.
+    const accepted = await send("PUT", `/zstack/v1/vm-instances/${ZSTACK_SEED.destroyedVm.uuid}/actions`, { recoverVmInstance: {} }, session);
+    const done = await send("GET", new URL(accepted.location as string).pathname, undefined, session);
+    expect(done.inventory).toMatchObject({ name: "web-03", state: "Stopped" });
+    expect(empty.world.vms.size).toBe(0);
+  } finally {
+    await Promise.all([fresh.close(), empty.close()]);
+  }
 });

@@ -1,12 +1,13 @@
-/** Pure logic of veeam:FailoverPlanRun: check, diff, plan ids, and the state mapping of both API generations. */
+/** Pure logic of veeam:FailoverPlanRun: check, diff, plan ids, API versions, and the state mapping of both API generations. */
 import * as crud from "../../provider/resources/veeam/failoverPlanRun/provider";
 import { isIsoDate } from "../../provider/resources/veeam/failoverPlanRun/args";
 import { UNKNOWN_VALUE } from "../../provider/resources/common/unknown";
 import { isValidPlanId, planPathSegment } from "../../provider/veeam/ids";
-import { ValidationError } from "../../provider/errors";
+import { ConfigurationError, ValidationError } from "../../provider/errors";
 import * as state from "../../provider/veeam/state";
 import { runFailoverBody } from "../../provider/veeam/v2";
 import { failoverBody } from "../../provider/veeam/vro";
+import { probedVroVersions, supportedApiVersions, validateApiVersion } from "../../provider/veeam/versions";
 
 const PLAN = "5f0c4c1e-8a56-4b0e-9f3c-2f1a6c0d7a11";
 
@@ -86,6 +87,32 @@ describe("plan ids", () => {
     for (const bad of ["", "..", "../x", "a/b", "a b", "a?b", "%2e%2e", ".hidden", 42, undefined]) expect(isValidPlanId(bad)).toBe(false);
     expect(planPathSegment(PLAN)).toBe(PLAN);
     expect(() => planPathSegment("a/b")).toThrow(ValidationError);
+  });
+});
+
+describe("API versions", () => {
+  test("every supported version passes as given", () => {
+    for (const version of supportedApiVersions()) expect(validateApiVersion(version)).toBe(version);
+  });
+
+  test("a malformed value and a well-formed unknown one are told apart; both name the setting and the supported list", () => {
+    let malformed: unknown;
+    try {
+      validateApiVersion("13.1");
+    } catch (error) {
+      malformed = error;
+    }
+    expect(malformed).toBeInstanceOf(ConfigurationError);
+    expect((malformed as ConfigurationError).setting).toBe("veeam:apiVersion");
+    expect((malformed as Error).message).toMatch(/"13\.1" is not an API version.*Supported: v2, v7\.2, v7\.21, v13, v13\.1, v13\.2/);
+    expect(() => validateApiVersion("v13.5")).toThrow(/v13\.5 is not a version this provider speaks/);
+    expect(() => validateApiVersion("v1")).toThrow(/Availability Orchestrator 1\.0/);
+  });
+
+  test("detection probes Recovery Orchestrator versions newest first, all of them supported", () => {
+    const probed = probedVroVersions();
+    expect(probed).toEqual(["v13.2", "v13.1", "v13", "v7.21"]);
+    for (const version of probed) expect(supportedApiVersions()).toContain(version);
   });
 });
 

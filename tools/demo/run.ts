@@ -7,12 +7,11 @@ import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { startOfflineTwin, type OfflineTwin } from "../../simulator";
+import { startOfflineTwin } from "../../simulator";
 import { EngineSimulation, type Step } from "../engine/engine";
 import { pulumiDirFrom, startHost } from "../engine/host";
 import { stageInstall } from "../engine/stageInstall";
 import { declaredProgram } from "../engine/declaredProgram";
-import { prepareWorld } from "./flagship";
 import { renderSteps } from "./render";
 
 const REPO = path.resolve(__dirname, "..", "..", "..");
@@ -20,21 +19,6 @@ const REPO = path.resolve(__dirname, "..", "..", "..");
 function pulumiCliVersion(): string | undefined {
   const probe = spawnSync("pulumi", ["version"], { encoding: "utf8" });
   return probe.status === 0 ? probe.stdout.trim() : undefined;
-}
-
-function stackConfig(twin: OfflineTwin): Record<string, { value: string; secret?: boolean }> {
-  const env = twin.environment;
-  return {
-    "vsphere:vsphereServer": { value: env["VSPHERE_SERVER"]! },
-    "vsphere:user": { value: env["VSPHERE_USER"]! },
-    "vsphere:password": { value: env["VSPHERE_PASSWORD"]!, secret: true },
-    "veeam:server": { value: env["VEEAM_SERVER"]! },
-    "veeam:username": { value: env["VEEAM_USERNAME"]! },
-    "veeam:password": { value: env["VEEAM_PASSWORD"]!, secret: true },
-    "zstack:endpoint": { value: env["ZSTACK_ENDPOINT"]! },
-    "zstack:accountName": { value: env["ZSTACK_ACCOUNT_NAME"]! },
-    "zstack:accountPassword": { value: env["ZSTACK_ACCOUNT_PASSWORD"]!, secret: true },
-  };
 }
 
 function heading(text: string): void {
@@ -57,10 +41,9 @@ async function runWithHarness(): Promise<void> {
     const host = await startHost(pulumiDirFrom(stackDir), env, stackDir);
     try {
       const engine = new EngineSimulation(host, { project: "vm-availability-flagship", stack: "dev" });
-      await engine.configure(stackConfig(twin));
-      const fixture = prepareWorld(twin);
+      await engine.configure(twin.stackConfig);
       const flagship = path.join(REPO, "examples", "flagship");
-      const run = (config: Record<string, string>) => declaredProgram(REPO, stackDir, flagship, "vm-availability-flagship", { webVmUuid: fixture.destroyedWebVmUuid, ...config });
+      const run = (config: Record<string, string>) => declaredProgram(REPO, stackDir, flagship, "vm-availability-flagship", config);
       let program = run({});
       process.stdout.write(
         `Offline twin: vSphere ${twin.vsphere.url}, Veeam ${twin.veeam.url}, ZStack ${twin.zstack.url}\nStack "dev" of project "vm-availability-flagship": examples/flagship/index.ts declares ${program.length} resources.\n`,
@@ -112,7 +95,6 @@ async function runWithCli(version: string): Promise<void> {
   const twin = await startOfflineTwin({ durationMs: 150 });
   const project = stageInstall(REPO, fs.mkdtempSync(path.join(os.tmpdir(), "pva-demo-cli-")));
   const backend = fs.mkdtempSync(path.join(os.tmpdir(), "pva-demo-state-"));
-  const fixture = prepareWorld(twin);
   fs.copyFileSync(path.join(REPO, "examples", "flagship", "index.ts"), path.join(project, "index.ts"));
   fs.writeFileSync(path.join(project, "Pulumi.yaml"), "name: vm-availability-demo\nruntime: nodejs\ndescription: The flagship example on the offline twin\n");
   const env = { ...process.env, PULUMI_BACKEND_URL: `file://${backend}`, PULUMI_CONFIG_PASSPHRASE: "demo", PULUMI_SKIP_UPDATE_CHECK: "true" };
@@ -123,8 +105,7 @@ async function runWithCli(version: string): Promise<void> {
   };
   try {
     pulumi("stack", "init", "dev");
-    for (const [key, item] of Object.entries(stackConfig(twin))) pulumi("config", "set", ...(item.secret ? ["--secret"] : []), key, item.value);
-    pulumi("config", "set", "webVmUuid", fixture.destroyedWebVmUuid);
+    for (const [key, item] of Object.entries(twin.stackConfig)) pulumi("config", "set", ...(item.secret ? ["--secret"] : []), key, item.value);
     pulumi("preview");
     pulumi("up", "--yes");
     pulumi("preview", "--expect-no-changes");

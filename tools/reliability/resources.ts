@@ -11,7 +11,7 @@ import * as vmInstanceRecovery from "../../provider/resources/zstack/vmInstanceR
 import { SEED } from "../../simulator/vsphere";
 import { fromAdmin } from "../../simulator/zstack/errors";
 import type { Operation, ResourceAdapter, StateRecord, Target } from "./model";
-import type { ReliabilityTwin } from "./twin";
+import { veeamApiVersion, type ReliabilityTwin } from "./twin";
 
 const OTHER_CLIENT_TASK = "ReconfigVM_Task";
 const OTHER_CLIENT_TASK_MS = 600;
@@ -311,7 +311,11 @@ export const recoveryAdapter: ResourceAdapter = {
 
 // ---- Veeam: FailoverPlanRun -----------------------------------------------------------------------------------------
 
-const VEEAM_PATHS: Record<Operation, string | undefined> = { create: "/Run", delete: "/Undo", read: undefined, update: undefined };
+/** The call that starts work: Run on VAO v2, Failover on Recovery Orchestrator (every path version); Undo on both. */
+function veeamMutatingPath(op: Operation): string | undefined {
+  if (op === "create") return veeamApiVersion() === "v2" ? "/Run" : "/Failover";
+  return op === "delete" ? "/Undo" : undefined;
+}
 
 /** The plan holds a failover (done, running, halted): something a stack must record so that destroy can undo it. */
 function holdsFailover(twin: ReliabilityTwin, planId: string): boolean {
@@ -332,7 +336,7 @@ export const failoverAdapter: ResourceAdapter = {
   },
   createInputs: (target, _copy, timeoutSeconds) => ({ planId: target.key, timeoutSeconds }),
   updateInputs: (target, _record, timeoutSeconds) => ({ planId: target.key, timeoutSeconds: timeoutSeconds + 1 }),
-  mutatingPath: (op) => VEEAM_PATHS[op],
+  mutatingPath: veeamMutatingPath,
   audit: (twin, target, records) => {
     const problems: string[] = [];
     const holds = holdsFailover(twin, target.key);
@@ -352,12 +356,12 @@ export const failoverAdapter: ResourceAdapter = {
     return [];
   },
   armTaskFailure: (twin, target, op) => {
-    if (!VEEAM_PATHS[op]) return undefined;
+    if (!veeamMutatingPath(op)) return undefined;
     const plan = twin.veeam.world.modifyPlan(target.key, { nextOutcome: "error" });
     return () => (plan?.nextOutcomes.length ?? 0) === 0;
   },
   armHang: (twin, target, op) => {
-    if (!VEEAM_PATHS[op]) return undefined;
+    if (!veeamMutatingPath(op)) return undefined;
     const plan = twin.veeam.world.modifyPlan(target.key, { runDurationMs: 1e9 });
     return () => plan?.operation !== undefined || (plan?.launches.length ?? 0) > 0;
   },

@@ -4,7 +4,8 @@
  * Markdown (stdout) and progress (stderr); exits 1 when any cell is lost.
  *
  *   node dist/tools/reliability/run.js [--resource VmSnapshot] [--scenario restart] [--operation create] [--json file]
- *   RELIABILITY_VEEAM_API_VERSION=v7.21 (default v2) runs FailoverPlanRun against Recovery Orchestrator instead.
+ *   RELIABILITY_VEEAM_API_VERSION=v13 (or v7.21, v13.1, v13.2, "detect"; default v2) runs FailoverPlanRun against
+ *   Recovery Orchestrator instead.
  */
 import { writeFileSync } from "node:fs";
 import type { Operation } from "./model";
@@ -13,7 +14,7 @@ import { runMatrix } from "./matrix";
 import { renderErrorSamples, renderMatrix, totals } from "./report";
 import { failoverPlanRunPublished, matrixResources } from "./resources";
 import { SCENARIOS } from "./scenarios";
-import { startReliabilityTwin } from "./twin";
+import { startReliabilityTwin, veeamApiVersion } from "./twin";
 
 function argument(name: string): string | undefined {
   const index = process.argv.indexOf(`--${name}`);
@@ -48,7 +49,9 @@ async function main(): Promise<void> {
       `## Fault matrix (${new Date().toISOString()}, ${seconds} s)`,
       "",
       "Each cell: a fresh object on the offline twin, the operation run in-process through the resource's provider.ts with the fault armed, then an audit of the simulator's inventory against what state records, a refresh, and (after a failure) the operation run again with the fault gone.",
-      failoverPlanRunPublished() ? "" : "\n`veeam:FailoverPlanRun` is not in the matrix: the package does not export it yet (provider/index.ts).\n",
+      failoverPlanRunPublished()
+        ? `\n\`veeam:FailoverPlanRun\` speaks Veeam Orchestrator API ${veeamApiVersion() === "detect" ? "(detected: the newest the twin serves)" : veeamApiVersion()} (RELIABILITY_VEEAM_API_VERSION).\n`
+        : "\n`veeam:FailoverPlanRun` is not in the matrix: the package does not export it yet (provider/index.ts).\n",
       renderMatrix(results, SCENARIOS),
       renderErrorSamples(results),
       `**Totals: ${t.cells} cells: ${t.survived} survived, ${t.failedClean} failed-clean, ${t.lost} lost** (${t.notExercised} cells where the fault never hit the operation).`,

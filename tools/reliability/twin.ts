@@ -35,6 +35,14 @@ export interface TwinTiming {
 
 export const DEFAULT_TIMING: TwinTiming = { taskMs: 120, jobMs: 80, runMs: 200 };
 
+/**
+ * The Veeam API the matrix speaks: RELIABILITY_VEEAM_API_VERSION (default v2), any `veeam:apiVersion` value such as
+ * v7.21, v13 or v13.2, or "detect" to leave it unset so that the provider detects the newest version the twin serves.
+ */
+export function veeamApiVersion(): string {
+  return process.env["RELIABILITY_VEEAM_API_VERSION"] ?? "v2";
+}
+
 /** Credential header values: vSphere session id, Veeam bearer token, ZStack session uuid. */
 function credentialsIn(request: SimRequest): string[] {
   const found: string[] = [];
@@ -67,7 +75,7 @@ export async function startReliabilityTwin(timing: TwinTiming = DEFAULT_TIMING):
       "veeam:server": veeam.url,
       "veeam:username": veeam.username,
       "veeam:password": veeam.password,
-      "veeam:apiVersion": process.env["RELIABILITY_VEEAM_API_VERSION"] ?? "v2",
+      ...(veeamApiVersion() === "detect" ? {} : { "veeam:apiVersion": veeamApiVersion() }),
       "zstack:endpoint": zstack.url,
       "zstack:accountName": zstack.accountName,
       "zstack:accountPassword": zstack.password,

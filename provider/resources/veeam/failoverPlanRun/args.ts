@@ -6,7 +6,7 @@ import { isValidPlanId } from "../../../veeam/ids";
 /** Inputs of `veeam:FailoverPlanRun`: one failover of a Veeam Orchestrator plan, held as stack state. */
 export interface FailoverPlanRunArgs {
   /**
-   * The Orchestrator plan id (a GUID: the `id` of `/api/v7.21/Plans` or `/v2/FailoverPlans`). Changing it replaces the
+   * The Orchestrator plan id (a GUID: the `id` of `/api/{version}/Plans` or `/v2/FailoverPlans`). Changing it replaces the
    * run: the old plan is undone (when `undoOnDelete`), then the new one runs.
    */
   planId: pulumi.Input<string>;
@@ -54,7 +54,7 @@ export interface FailoverPlanRunOutputs extends FailoverPlanRunInputs {
   finishedAt: string;
   /** 0–100. */
   progress: number;
-  /** The API spoken: "v2" or a VRO version such as "v7.21". */
+  /** The API spoken: "v2" or a Recovery Orchestrator path version ("v7.21", "v13", "v13.1", "v13.2"). */
   apiVersion: string;
 }
 

@@ -8,7 +8,8 @@ export const failoverPlanRunProvider: pulumi.dynamic.ResourceProvider = shell.dy
 /**
  * A failover of a Veeam Orchestrator plan held as stack state (`veeam:FailoverPlanRun`): `pulumi up` runs it and waits,
  * `pulumi refresh` drops it when the plan was undone by hand, `pulumi destroy` undoes it (see `undoOnDelete`).
- * Connection: `veeam:server`, `veeam:username`, `veeam:password` (secret), `veeam:apiVersion` (v2 | v7.21 | v13…).
+ * Connection: `veeam:server`, `veeam:username`, `veeam:password` (secret), `veeam:apiVersion` (v2 | v7.2 | v7.21 | v13 |
+ * v13.1 | v13.2; unset: the newest the server offers).
  */
 export class FailoverPlanRun extends pulumi.dynamic.Resource {
   declare public readonly planId: pulumi.Output<string>;
