@@ -58,12 +58,12 @@ export function stackDependencies(repo: string, version = requestedPulumiVersion
     typescript: manifest.devDependencies["typescript"]!,
   };
   fs.writeFileSync(path.join(partial, "package.json"), JSON.stringify({ name: "staged-dependencies", private: true, dependencies }));
-  execFileSync("npm", ["install", "--no-audit", "--no-fund", "--loglevel=error"], { cwd: partial, stdio: ["ignore", "ignore", "pipe"] });
   try {
+    execFileSync("npm", ["install", "--no-audit", "--no-fund", "--loglevel=error"], { cwd: partial, stdio: ["ignore", "ignore", "pipe"] });
     fs.renameSync(partial, dir);
   } catch (error) {
-    if (!fs.existsSync(path.join(modules, "@pulumi", "pulumi", "package.json"))) throw error;
     fs.rmSync(partial, { recursive: true, force: true });
+    if (!fs.existsSync(path.join(modules, "@pulumi", "pulumi", "package.json"))) throw error;
   }
   return modules;
 }
