@@ -1,12 +1,13 @@
 import * as crypto from "node:crypto";
 import type { ZstackSettings } from "../config";
 import * as errors from "../errors";
+import { outcomeUnknown } from "../http/failure";
+import { withRetry } from "../http/retry";
 import { send, type HttpRequest, type HttpResponse } from "../http/transport";
-import { backoffDelay, sleep } from "../http/backoff";
-import { waitFor } from "../http/waiter";
-import { httpFailure, isSessionExpired, malformedReply } from "./faults";
+import { httpFailure, jobFailedForSession, parseReply, serverText, zstackErrorOf } from "./faults";
+import { pollUntil } from "./polling";
 import { parseJson, zstackSchemas } from "./schemas";
-import { apiPath, invalidateSession, withSession, zstackEndpoint } from "./session";
+import { apiPath, invalidateSession, sessionHeaders, withSession, zstackEndpoint } from "./session";
 
 /**
  * ZStack's asynchronous API (every non-GET call except login): the call answers 202 `{"location":…/v1/api-jobs/<id>,
@@ -16,12 +17,15 @@ import { apiPath, invalidateSession, withSession, zstackEndpoint } from "./sessi
  * - The location's scheme, host and port are replaced by the configured endpoint (ZStack may advertise an internal
  *   address), as the official Java and Go SDKs do.
  * - `X-Job-UUID` (a v4 UUID without hyphens) is generated once per logical call and sent again when that same call is
- *   repeated after an ambiguous failure (connection reset after the request went out, gateway 502/503/504). Before
- *   repeating, the job is looked up: if ZStack knows it, it is followed instead of submitting again, so the action is
- *   never executed twice.
+ *   repeated. After a failure that leaves open whether ZStack got the call (`outcomeUnknown`), the job is looked up
+ *   first: if ZStack knows it, it is followed instead of submitting again, so the action is never executed twice.
+ *   That lookup is what makes the submission safe to repeat; the repeating itself is `withRetry`'s.
  * - A job that fails with "Session expired" (ID.1001) did not run: `runJob` logs in again and submits once more, with a
  *   NEW job uuid (the failed job keeps the old one).
  */
+
+/** True when the server may have acted on a call that failed (its answer was lost): read the state back before deciding. */
+export { outcomeUnknown };
 
 export interface JobHandle {
   jobUuid: string;
@@ -45,7 +49,7 @@ export interface ActionCall {
   body?: Record<string, unknown>;
   operation: string;
   object?: string;
-  /** Epoch ms: no new attempt starts after it. */
+  /** Epoch ms: the operation's deadline, which bounds the login, every request and every wait between tries. */
   deadline: number;
   signal?: AbortSignal;
 }
@@ -71,120 +75,82 @@ export function rewriteJobLocation(location: string, origin: string): string | u
   return path === undefined ? undefined : `${origin}${path}`;
 }
 
-function isAmbiguous(error: unknown): boolean {
-  if (error instanceof errors.ConnectionError) return error.requestSent;
-  if (error instanceof errors.TimeoutError) return true;
-  return error instanceof errors.ServerError && error.transient;
-}
-
-function notSent(error: unknown): boolean {
-  return error instanceof errors.ConnectionError && !error.requestSent && error.transient;
-}
-
-async function getJob(settings: ZstackSettings, path: string, sessionUuid: string, operation: string, object?: string, signal?: AbortSignal): Promise<{ request: HttpRequest; response: HttpResponse }> {
-  const request: HttpRequest = {
-    method: "GET",
-    path,
-    headers: { Authorization: `OAuth ${sessionUuid}`, Accept: "application/json" },
-    operation,
-    object,
-    signal,
-  };
-  return { request, response: await send(zstackEndpoint(settings), request) };
+function jobRequest(path: string, sessionUuid: string, call: Pick<ActionCall, "operation" | "object" | "deadline" | "signal">): HttpRequest {
+  return { method: "GET", path, headers: sessionHeaders(sessionUuid), operation: call.operation, object: call.object, deadline: call.deadline, signal: call.signal };
 }
 
 function handleFromAccepted(response: HttpResponse, request: HttpRequest, jobUuid: string, sessionUuid: string, call: ActionCall): JobHandle {
-  const parsed = zstackSchemas().jobAccepted.safeParse(parseJson(response.text));
-  if (!parsed.success) throw malformedReply(response, request, "a job location");
-  const path = jobPathFromLocation(parsed.data.location);
-  if (path === undefined) throw malformedReply(response, request, "a job location of the form …/v1/api-jobs/<uuid>");
-  return {
-    jobUuid,
-    path,
-    advertisedLocation: parsed.data.location,
-    apiTimeoutMs: parsed.data.apiTimeout,
-    sessionUuid,
+  const accepted = parseReply(zstackSchemas().jobAccepted, response, request);
+  const path = jobPathFromLocation(accepted.location);
+  if (path === undefined) {
+    throw new errors.ServerError(
+      `${call.operation}${call.object ? ` on ${call.object}` : ""}: ZStack answered HTTP 202 with a location that is not …/v1/api-jobs/<uuid>: ${serverText(accepted.location, 200)}`,
+      response.status,
+      { operation: call.operation, object: call.object },
+    );
+  }
+  return { jobUuid, path, advertisedLocation: accepted.location, apiTimeoutMs: accepted.apiTimeout, sessionUuid, operation: call.operation, object: call.object };
+}
+
+/** One submission of the call with `jobUuid`; any answer but 202/200/204 is thrown as its error. */
+async function sendAction(settings: ZstackSettings, call: ActionCall, jobUuid: string, sessionUuid: string): Promise<JobHandle> {
+  const request: HttpRequest = {
+    method: call.method ?? "PUT",
+    path: apiPath(call.path),
+    headers: { ...sessionHeaders(sessionUuid), "X-Job-UUID": jobUuid, "Content-Type": "application/json" },
+    body: call.body === undefined ? undefined : JSON.stringify(call.body),
     operation: call.operation,
     object: call.object,
+    deadline: call.deadline,
+    signal: call.signal,
   };
+  const response = await send(zstackEndpoint(settings), request);
+  if (response.status === 202) return handleFromAccepted(response, request, jobUuid, sessionUuid, call);
+  if (response.status === 200 || response.status === 204) {
+    const immediateResult = parseJson(response.text) ?? {};
+    return { jobUuid, path: apiPath(`/api-jobs/${jobUuid}`), advertisedLocation: "", sessionUuid, operation: call.operation, object: call.object, immediateResult };
+  }
+  throw httpFailure(response, request, settings.namespace);
+}
+
+/** The job if ZStack registered it, undefined if it answers 404; throws when the answer does not tell. */
+async function lookUpJob(settings: ZstackSettings, jobUuid: string, sessionUuid: string, call: ActionCall): Promise<JobHandle | undefined> {
+  const path = apiPath(`/api-jobs/${jobUuid}`);
+  const request = jobRequest(path, sessionUuid, call);
+  const response = await send(zstackEndpoint(settings), request);
+  if (response.status === 404) return undefined;
+  const known = response.status === 200 || response.status === 202 || (response.status === 503 && zstackErrorOf(response.text) !== undefined);
+  if (!known) throw httpFailure(response, request, settings.namespace);
+  return { jobUuid, path, advertisedLocation: `${settings.origin}${path}`, sessionUuid, operation: call.operation, object: call.object };
 }
 
 /**
- * Submits an asynchronous call and returns its job handle (without waiting). Repeats the call only when it provably
- * did not take effect, with the same X-Job-UUID.
+ * Submits an asynchronous call and returns its job handle (without waiting). A failed submission is repeated with the
+ * same X-Job-UUID when `withRetry` allows it; after a lost answer, only once ZStack says it has no such job.
  */
 export async function submitJob(settings: ZstackSettings, call: ActionCall): Promise<JobHandle> {
   const jobUuid = newJobUuid();
-  return withSession(settings, async (sessionUuid) => {
-    const request: HttpRequest = {
-      method: call.method ?? "PUT",
-      path: apiPath(call.path),
-      headers: {
-        Authorization: `OAuth ${sessionUuid}`,
-        "X-Job-UUID": jobUuid,
-        "Content-Type": "application/json",
-        Accept: "application/json",
-      },
-      body: call.body === undefined ? undefined : JSON.stringify(call.body),
-      operation: call.operation,
-      object: call.object,
-      signal: call.signal,
-    };
-    for (let attempt = 0; ; attempt += 1) {
-      let failure: unknown;
-      try {
-        const response = await send(zstackEndpoint(settings), request);
-        if (response.status === 202) return handleFromAccepted(response, request, jobUuid, sessionUuid, call);
-        if (response.status === 200 || response.status === 204) {
-          return {
-            jobUuid,
-            path: apiPath(`/api-jobs/${jobUuid}`),
-            advertisedLocation: "",
-            sessionUuid,
-            operation: call.operation,
-            object: call.object,
-            immediateResult: parseJson(response.text) ?? {},
-          };
+  return withSession(settings, call.deadline, (sessionUuid) => {
+    let lostAnswer: unknown;
+    return withRetry(
+      async () => {
+        if (lostAnswer !== undefined) {
+          // A lookup that cannot tell leaves the outcome as unknown as the lost answer did.
+          const registered = await lookUpJob(settings, jobUuid, sessionUuid, call).catch(() => {
+            throw lostAnswer;
+          });
+          if (registered) return registered;
         }
-        failure = httpFailure(response, request);
-      } catch (error) {
-        failure = error;
-      }
-      const lastTry = attempt >= 4 || Date.now() >= call.deadline;
-      if (lastTry || !(isAmbiguous(failure) || notSent(failure))) throw failure;
-      await sleep(Math.min(backoffDelay(attempt, 250, 4_000), Math.max(0, call.deadline - Date.now())), call.signal);
-      if (isAmbiguous(failure)) {
-        // The request may have reached ZStack: follow the job if it was registered, submit again only if it was not.
-        const known = await probeJob(settings, jobUuid, sessionUuid, call);
-        if (known === "unknown") throw failure;
-        if (known) return known;
-      }
-    }
+        try {
+          return await sendAction(settings, call, jobUuid, sessionUuid);
+        } catch (error) {
+          if (outcomeUnknown(error)) lostAnswer = error;
+          throw error;
+        }
+      },
+      { idempotent: true, deadline: call.deadline, signal: call.signal },
+    );
   });
-}
-
-/** The job if ZStack registered it, undefined if it answers 404, "unknown" if it cannot tell (after a few tries). */
-async function probeJob(settings: ZstackSettings, jobUuid: string, sessionUuid: string, call: ActionCall): Promise<JobHandle | undefined | "unknown"> {
-  for (let attempt = 0; attempt < 3; attempt += 1) {
-    try {
-      return await lookUpJob(settings, jobUuid, sessionUuid, call);
-    } catch {
-      if (Date.now() >= call.deadline) break;
-      await sleep(backoffDelay(attempt, 250, 2_000), call.signal).catch(() => undefined);
-    }
-  }
-  return "unknown";
-}
-
-async function lookUpJob(settings: ZstackSettings, jobUuid: string, sessionUuid: string, call: ActionCall): Promise<JobHandle | undefined> {
-  const path = apiPath(`/api-jobs/${jobUuid}`);
-  const { response } = await getJob(settings, path, sessionUuid, call.operation, call.object, call.signal);
-  if (response.status === 404) return undefined;
-  if (response.status === 200 || response.status === 202 || response.status === 503) {
-    if (response.status === 503 && !parseJson(response.text)) throw new Error("gateway 503");
-    return { jobUuid, path, advertisedLocation: `${settings.origin}${path}`, sessionUuid, operation: call.operation, object: call.object };
-  }
-  throw new Error(`job lookup answered ${response.status}`);
 }
 
 export interface WaitJobOptions {
@@ -197,7 +163,8 @@ export interface WaitJobOptions {
 /** Polls the job until it ends. Returns the 200 body; throws the ZStack error of a failed job (503). */
 export async function waitForJob(settings: ZstackSettings, handle: JobHandle, options: WaitJobOptions): Promise<unknown> {
   if (handle.immediateResult !== undefined) return handle.immediateResult;
-  return waitFor<unknown>({
+  const where = `${handle.operation}${handle.object ? ` on ${handle.object}` : ""}`;
+  return pollUntil<unknown>({
     what: options.what,
     operation: handle.operation,
     object: handle.object,
@@ -206,17 +173,20 @@ export async function waitForJob(settings: ZstackSettings, handle: JobHandle, op
     initialDelayMs: 100,
     maxDelayMs: 3_000,
     observe: async () => {
-      const { request, response } = await getJob(settings, handle.path, handle.sessionUuid, handle.operation, handle.object, options.signal);
+      const request = jobRequest(handle.path, handle.sessionUuid, { ...handle, deadline: options.deadline, signal: options.signal });
+      const response = await send(zstackEndpoint(settings), request);
       if (response.status === 202) return { done: false, state: `job ${handle.jobUuid} running` };
       if (response.status === 200) return { done: true, value: parseJson(response.text) ?? {} };
       if (response.status === 404) {
-        throw new errors.ServerError(
-          `${handle.operation}${handle.object ? ` on ${handle.object}` : ""}: ZStack no longer knows job ${handle.jobUuid} (expired); its outcome must be read from the object.`,
-          404,
-          { operation: handle.operation, object: handle.object, fault: { type: "JobExpired", message: response.text.slice(0, 200) } },
-        );
+        throw new errors.ServerError(`${where}: ZStack no longer knows job ${handle.jobUuid} (expired); its outcome must be read from the object.`, 404, {
+          operation: handle.operation,
+          object: handle.object,
+          fault: { type: "JobExpired", message: serverText(response.text, 200) },
+          delivery: "unknown",
+          transient: false,
+        });
       }
-      throw httpFailure(response, request);
+      throw httpFailure(response, request, settings.namespace);
     },
   });
 }
@@ -235,9 +205,8 @@ export async function runJob(settings: ZstackSettings, submit: () => Promise<Job
   try {
     return await waitForJob(settings, handle, options);
   } catch (error) {
-    if (!isSessionExpired(error)) throw error;
+    if (!jobFailedForSession(error)) throw error;
     invalidateSession(settings, handle.sessionUuid);
-    const again = await submit();
-    return waitForJob(settings, again, options);
+    return waitForJob(settings, await submit(), options);
   }
 }

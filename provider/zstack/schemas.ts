@@ -7,13 +7,17 @@ import { memo } from "../runtime";
  * Unknown members are ignored, so newer ZStack releases with more fields still parse.
  */
 
-/** ZStack's ErrorCode: `{code, description, details, elaboration, opaque, cause}`; `cause` is another ErrorCode. */
-export interface ZstackErrorCode {
+/**
+ * One link of ZStack's ErrorCode: `{code, description, details, elaboration, opaque, cause}`, where `cause` is another
+ * ErrorCode. The link is parsed on its own and `cause` is left raw: the chain is walked link by link to a bounded depth
+ * (a recursive schema would recurse as deep as the server nests, and overflow the stack).
+ */
+export interface ZstackErrorLink {
   code?: string;
   description?: string | null;
   details?: string | null;
   elaboration?: string | null;
-  cause?: ZstackErrorCode | null;
+  cause?: unknown;
 }
 
 export interface ZstackSessionInventory {
@@ -57,7 +61,8 @@ export interface VmInstanceInventory {
 }
 
 export interface ZstackSchemas {
-  errorBody: z.ZodType<{ error: ZstackErrorCode }>;
+  errorLink: z.ZodType<ZstackErrorLink>;
+  errorBody: z.ZodType<{ error: ZstackErrorLink }>;
   loginReply: z.ZodType<{ inventory: ZstackSessionInventory }>;
   jobAccepted: z.ZodType<{ location: string; apiTimeout?: number }>;
   vmQueryReply: z.ZodType<{ inventories: VmInstanceInventory[] }>;
@@ -66,15 +71,13 @@ export interface ZstackSchemas {
 
 export function zstackSchemas(): ZstackSchemas {
   return memo("zstack.schemas", () => {
-    const errorCode: z.ZodType<ZstackErrorCode> = z.lazy(() =>
-      z.object({
-        code: z.string().optional(),
-        description: z.string().nullish(),
-        details: z.string().nullish(),
-        elaboration: z.string().nullish().catch(null),
-        cause: errorCode.nullish().catch(null),
-      }),
-    );
+    const errorLink = z.object({
+      code: z.string().optional(),
+      description: z.string().nullish(),
+      details: z.string().nullish(),
+      elaboration: z.string().nullish().catch(null),
+      cause: z.unknown().optional(),
+    });
     const text = z.string().nullish();
     const vm = z.object({
       uuid: z.string(),
@@ -102,10 +105,12 @@ export function zstackSchemas(): ZstackSchemas {
         .nullish(),
     });
     return {
-      errorBody: z.object({ error: errorCode }),
+      errorLink,
+      errorBody: z.object({ error: errorLink }),
       loginReply: z.object({
         inventory: z.object({
-          uuid: z.string().min(1),
+          // Checked by the session module, which says what is wrong with a uuid it cannot use.
+          uuid: z.string(),
           accountUuid: z.string().optional(),
           userUuid: z.string().optional(),
           expiredDate: z.string().optional(),
@@ -119,7 +124,7 @@ export function zstackSchemas(): ZstackSchemas {
   });
 }
 
-/** JSON.parse that returns undefined instead of throwing. */
+/** JSON.parse that returns undefined instead of throwing (an empty body, or text that is not JSON). */
 export function parseJson(text: string): unknown {
   if (!text) return undefined;
   try {

@@ -1,14 +1,15 @@
 import type { ZstackSettings } from "../config";
-import { ServerError } from "../errors";
+import { deadlineAfter, PREVIEW_READ_SECONDS } from "../deadline";
 import { submitJob, type JobHandle } from "./jobs";
-import { getJson } from "./query";
+import { pollUntil } from "./polling";
+import { query } from "./query";
 import { zstackSchemas, type VmInstanceInventory } from "./schemas";
 import { uuidSegment } from "./uuid";
 
 /**
- * VmInstance calls, one function per ZStack API. Actions return a job handle; waiting is `waitForJob`/`runJob`.
- * API tags (`systemTags`, `userTags`) sit at the top level of the body, next to the action object, where ZStack's
- * RestServer reads them for every non-GET API.
+ * VmInstance calls, one function per ZStack API. Actions return a job handle; waiting is `waitForJob`/`runJob` (jobs)
+ * or `waitForVmState` (the VM itself). API tags (`systemTags`, `userTags`) sit at the top level of the body, next to the
+ * action object, where ZStack's RestServer reads them for every non-GET API.
  */
 
 export function vmObject(uuid: string): string {
@@ -20,6 +21,12 @@ export interface ApiTags {
   userTags?: string[];
 }
 
+export interface CallOptions {
+  /** Epoch ms: the operation's deadline, which bounds every request and wait of the call. */
+  deadline: number;
+  signal?: AbortSignal;
+}
+
 function withTags(body: Record<string, unknown>, tags: ApiTags): Record<string, unknown> {
   return {
     ...body,
@@ -29,58 +36,82 @@ function withTags(body: Record<string, unknown>, tags: ApiTags): Record<string, 
 }
 
 /**
- * QueryVmInstance by uuid: `GET /zstack/v1/vm-instances/{uuid}` → `{"inventories":[…]}`. Undefined when the list is
- * empty: ZStack answers the same for a VM that was expunged and for one that never existed.
+ * QueryVmInstance by uuid: `GET /zstack/v1/vm-instances/{uuid}` → `{"inventories":[…]}`. Undefined when the list holds
+ * no such VM: ZStack answers the same for a VM that was expunged and for one that never existed. Without options, the
+ * query is bounded like a preview read.
  */
 export async function queryVmInstance(
   settings: ZstackSettings,
   uuid: string,
-  options: { deadline?: number; signal?: AbortSignal } = {},
+  options: CallOptions = { deadline: deadlineAfter(PREVIEW_READ_SECONDS) },
 ): Promise<VmInstanceInventory | undefined> {
   const segment = uuidSegment(uuid, "vmInstanceUuid");
-  uuid = decodeURIComponent(segment);
-  const body = await getJson(settings, { path: `/vm-instances/${segment}`, operation: "QueryVmInstance", object: vmObject(uuid), ...options });
-  const parsed = zstackSchemas().vmQueryReply.safeParse(body);
-  if (!parsed.success) {
-    throw new ServerError(`QueryVmInstance on ${vmObject(uuid)}: the answer has no "inventories" list of VM instances.`, 200, {
-      operation: "QueryVmInstance",
-      object: vmObject(uuid),
-    });
-  }
-  return parsed.data.inventories.find((vm) => vm.uuid.toLowerCase() === uuid);
+  const normalized = decodeURIComponent(segment);
+  const reply = await query(settings, {
+    path: `/vm-instances/${segment}`,
+    schema: zstackSchemas().vmQueryReply,
+    operation: "QueryVmInstance",
+    object: vmObject(normalized),
+    ...options,
+  });
+  return reply.inventories.find((vm) => vm.uuid.toLowerCase() === normalized);
+}
+
+export interface VmStateWait extends CallOptions {
+  /** For messages: "VmInstance:<uuid> to finish being destroyed". */
+  what: string;
+  operation: string;
+  /** True when the VM as seen (undefined: ZStack lists no such VM) is what the caller waits for. */
+  until: (vm: VmInstanceInventory | undefined) => boolean;
+  /** How the VM is shown as the last state seen. */
+  describe?: (vm: VmInstanceInventory | undefined) => string;
+}
+
+/**
+ * Queries the VM until `until` holds, then returns it. The first query's failure is thrown as it came; later ones are
+ * tolerated while transient, until the deadline (then a TimeoutError naming the last state seen).
+ */
+export async function waitForVmState(settings: ZstackSettings, uuid: string, wait: VmStateWait): Promise<VmInstanceInventory | undefined> {
+  const options = { deadline: wait.deadline, signal: wait.signal };
+  const first = await queryVmInstance(settings, uuid, options);
+  if (wait.until(first)) return first;
+  const describe = wait.describe ?? ((vm: VmInstanceInventory | undefined) => vm?.state ?? "not listed");
+  return pollUntil<VmInstanceInventory | undefined>({
+    what: wait.what,
+    operation: wait.operation,
+    object: vmObject(uuid),
+    deadline: wait.deadline,
+    signal: wait.signal,
+    initialDelayMs: 250,
+    maxDelayMs: 5_000,
+    observe: async () => {
+      const vm = await queryVmInstance(settings, uuid, options);
+      return wait.until(vm) ? { done: true, value: vm } : { done: false, state: describe(vm) };
+    },
+  });
 }
 
 /** RecoverVmInstance: `PUT /zstack/v1/vm-instances/{uuid}/actions` `{"recoverVmInstance":{}}`; the VM comes back Stopped. */
-export function recoverVmInstance(
-  settings: ZstackSettings,
-  uuid: string,
-  options: ApiTags & { deadline: number; signal?: AbortSignal },
-): Promise<JobHandle> {
+export function recoverVmInstance(settings: ZstackSettings, uuid: string, options: ApiTags & CallOptions): Promise<JobHandle> {
   const segment = uuidSegment(uuid, "vmInstanceUuid");
-  uuid = decodeURIComponent(segment);
   return submitJob(settings, {
     path: `/vm-instances/${segment}/actions`,
     body: withTags({ recoverVmInstance: {} }, options),
     operation: "RecoverVmInstance",
-    object: vmObject(uuid),
+    object: vmObject(decodeURIComponent(segment)),
     deadline: options.deadline,
     signal: options.signal,
   });
 }
 
 /** StartVmInstance: `{"startVmInstance":{}}` (optionally on `hostUuid`). */
-export function startVmInstance(
-  settings: ZstackSettings,
-  uuid: string,
-  options: { hostUuid?: string; deadline: number; signal?: AbortSignal },
-): Promise<JobHandle> {
+export function startVmInstance(settings: ZstackSettings, uuid: string, options: { hostUuid?: string } & CallOptions): Promise<JobHandle> {
   const segment = uuidSegment(uuid, "vmInstanceUuid");
-  uuid = decodeURIComponent(segment);
   return submitJob(settings, {
     path: `/vm-instances/${segment}/actions`,
     body: { startVmInstance: options.hostUuid ? { hostUuid: options.hostUuid } : {} },
     operation: "StartVmInstance",
-    object: vmObject(uuid),
+    object: vmObject(decodeURIComponent(segment)),
     deadline: options.deadline,
     signal: options.signal,
   });

@@ -71,7 +71,7 @@ afterEach(async () => {
 
 test("login: PUT /zstack/v1/accounts/login with logInByAccount and the SHA-512 hex of the password", async () => {
   on("PUT", "/zstack/v1/accounts/login", 200, loginReply(SESSION));
-  const session = await currentSession(zstackSettings());
+  const session = await currentSession(zstackSettings(), Date.now() + 10_000);
   expect(session.uuid).toBe(SESSION);
   expect(seen).toHaveLength(1);
   const login = seen[0] as Seen;
@@ -261,7 +261,7 @@ test("logout: DELETE /zstack/v1/accounts/sessions/{uuid}", async () => {
   on("PUT", "/zstack/v1/accounts/login", 200, loginReply(SESSION));
   on("DELETE", `/zstack/v1/accounts/sessions/${SESSION}`, 200, {});
   const settings = zstackSettings();
-  await currentSession(settings);
+  await currentSession(settings, Date.now() + 10_000);
   await logOut(settings);
   expect(seen[1]).toMatchObject({ method: "DELETE", path: `/zstack/v1/accounts/sessions/${SESSION}` });
   expect(seen[1]?.headers["authorization"]).toBe(`OAuth ${SESSION}`);

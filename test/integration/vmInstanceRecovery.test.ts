@@ -152,7 +152,7 @@ test("a preview of an unchanged uuid makes no call", async () => {
 test("a session that expired is replaced by one new login, for queries and for jobs", async () => {
   const uuid = destroyedVm();
   const settings = zstackSettings();
-  await currentSession(settings);
+  await currentSession(settings, Date.now() + 10_000);
   expect(loginCount(settings)).toBe(1);
   sim.world.expireSessions();
 
@@ -296,4 +296,52 @@ test("a timeout names the last job state and leaves a readable resource", async 
   const failure = await create({ vmInstanceUuid: uuid, timeoutSeconds: 1 }).catch((error: unknown) => error);
   expect(failure).toBeInstanceOf(errors.TimeoutError);
   expect((failure as errors.TimeoutError).lastState).toMatch(/running/);
+});
+
+describe("connection: another stack-config namespace", () => {
+  function configureNamespaces(): void {
+    recordStackConfig({
+      "zstack:endpoint": sim.url,
+      "zstack:accountName": "ops",
+      "zstack:accountPassword": "s3cret-Pass",
+      // The same management node and account under another name (the URL written differently: same endpoint).
+      "zstack-east:endpoint": `${sim.url}/`,
+      "zstack-east:accountName": "ops",
+      "zstack-east:accountPassword": "s3cret-Pass",
+      "zstack-west:endpoint": sim.url,
+      "zstack-west:accountName": "ops",
+      "zstack-west:accountPassword": "not-the-password",
+    });
+  }
+
+  test("the resource speaks to the namespace's endpoint and records it; one session serves every namespace of that endpoint and account", async () => {
+    configureNamespaces();
+    const uuid = destroyedVm();
+    const result = await create({ vmInstanceUuid: uuid, connection: "zstack-east" });
+    expect(result.outs).toMatchObject({ connection: "zstack-east", endpoint: sim.url, state: "Stopped", recovered: true });
+    await crud.read(uuid, { vmInstanceUuid: uuid });
+    expect(sim.requests.filter((request) => request.path === "/zstack/v1/accounts/login")).toHaveLength(1);
+    expect(loginCount(zstackSettings("zstack-east"))).toBe(1);
+
+    // Another namespace for the same endpoint is an update in place, not another VM.
+    const news = (await crud.check(result.outs, { vmInstanceUuid: uuid, connection: "zstack" })).inputs as Record<string, unknown>;
+    expect(await crud.diff(uuid, result.outs, news)).toMatchObject({ changes: true, replaces: [] });
+  });
+
+  test("a wrong password names the namespace's own keys, as a sentence of its own", async () => {
+    configureNamespaces();
+    const uuid = destroyedVm();
+    await crud.read(uuid, { vmInstanceUuid: uuid }); // a good session for the same endpoint and account exists
+    const failure = (await crud.create({ vmInstanceUuid: uuid, connection: "zstack-west" }).catch((error: unknown) => error)) as errors.AuthenticationError;
+    expect(failure).toBeInstanceOf(errors.AuthenticationError);
+    expect(failure.fault?.type).toBe("ID.1000");
+    expect(failure.message).toMatch(/password\. Check zstack-west:accountName and zstack-west:accountPassword \(or ZSTACK_WEST_ACCOUNT_NAME \/ ZSTACK_WEST_ACCOUNT_PASSWORD\)\.$/);
+    expect(failure.message).not.toContain("not-the-password");
+  });
+
+  test("a namespace without an endpoint is refused at check, naming it", async () => {
+    configureNamespaces();
+    const checked = await crud.check({}, { vmInstanceUuid: destroyedVm(), connection: "zstack-north" });
+    expect(checked.failures).toEqual([{ property: "connection", reason: expect.stringContaining('namespace "zstack-north"') }]);
+  });
 });

@@ -3,7 +3,8 @@ import { UNKNOWN_VALUE } from "../../provider/resources/common/unknown";
 import * as errors from "../../provider/errors";
 import { fromZstackError, httpFailure, isSessionExpired } from "../../provider/zstack/faults";
 import { jobPathFromLocation, newJobUuid, rewriteJobLocation } from "../../provider/zstack/jobs";
-import { sha512Hex } from "../../provider/zstack/session";
+import { registerSecret } from "../../provider/redact";
+import { sessionUuidProblem, sha512Hex } from "../../provider/zstack/session";
 import { normalizeZstackUuid, uuidSegment } from "../../provider/zstack/uuid";
 
 const UUID = "6ab7f3e2c1d04b5a9e8f7d6c5b4a3f21";
@@ -13,7 +14,7 @@ describe("check", () => {
     // olds with the same VM: validation only (a new uuid is also looked up in ZStack, see the integration tests).
     const result = await crud.check({ vmInstanceUuid: UUID }, { vmInstanceUuid: "6AB7F3E2-C1D0-4B5A-9E8F-7D6C5B4A3F21" });
     expect(result.failures).toEqual([]);
-    expect(result.inputs).toEqual({ vmInstanceUuid: UUID, startAfterRecovery: false, timeoutSeconds: 600 });
+    expect(result.inputs).toEqual({ vmInstanceUuid: UUID, startAfterRecovery: false, timeoutSeconds: 600, connection: "zstack" });
   });
 
   test("refuses a uuid that is not 32 hex characters, naming the property", async () => {
@@ -130,7 +131,7 @@ describe("uuids and job locations", () => {
 });
 
 describe("fault mapping", () => {
-  const context = { operation: "RecoverVmInstance", object: `VmInstance:${UUID}` };
+  const context = { operation: "RecoverVmInstance", object: `VmInstance:${UUID}`, namespace: "zstack" };
 
   test("ID.1001 is a session-expired authentication error", () => {
     const error = fromZstackError({ code: "ID.1001", description: "Session expired", details: "Session expired" }, context);
@@ -155,14 +156,46 @@ describe("fault mapping", () => {
 
   test("HTTP answers without a ZStack body: 401 is a session problem, 503 is transient, 400 is not", () => {
     const request = { method: "GET" as const, path: "/zstack/v1/vm-instances", operation: "QueryVmInstance" };
-    expect(isSessionExpired(httpFailure({ status: 401, headers: {}, text: "" }, request))).toBe(true);
-    const gateway = httpFailure({ status: 503, headers: {}, text: "Service Unavailable" }, request);
+    expect(isSessionExpired(httpFailure({ status: 401, headers: {}, text: "" }, request, "zstack"))).toBe(true);
+    const gateway = httpFailure({ status: 503, headers: {}, text: "Service Unavailable" }, request, "zstack");
     expect(gateway).toBeInstanceOf(errors.ServerError);
     expect(gateway.transient).toBe(true);
-    const vendor = httpFailure({ status: 503, headers: {}, text: JSON.stringify({ error: { code: "SYS.1006", description: "x" } }) }, request);
+    const vendor = httpFailure({ status: 503, headers: {}, text: JSON.stringify({ error: { code: "SYS.1006", description: "x" } }) }, request, "zstack");
     expect(vendor).toBeInstanceOf(errors.VendorFaultError);
     expect(vendor.transient).toBe(false);
-    const bad = httpFailure({ status: 400, headers: {}, text: "missing header 'Authorization'" }, request);
+    const bad = httpFailure({ status: 400, headers: {}, text: "missing header 'Authorization'" }, request, "zstack");
     expect(bad.transient).toBe(false);
+  });
+
+  test("a wrong password: the hint is a sentence of its own and names the namespace's keys", () => {
+    const plain = fromZstackError({ code: "ID.1000", description: "Authentication error", details: "wrong account name or password" }, context);
+    expect(plain.message).toMatch(/or password\. Check zstack:accountName and zstack:accountPassword \(or ZSTACK_ACCOUNT_NAME \/ ZSTACK_ACCOUNT_PASSWORD\)\.$/);
+    const east = fromZstackError({ code: "ID.1000", description: "Authentication error", details: "wrong password." }, { ...context, namespace: "zstack-east" });
+    expect(east.message).toContain("wrong password. Check zstack-east:accountName and zstack-east:accountPassword (or ZSTACK_EAST_ACCOUNT_NAME / ZSTACK_EAST_ACCOUNT_PASSWORD).");
+  });
+
+  test("every field kept from the server is redacted, cleaned and bounded", () => {
+    registerSecret("planted-secret-4411");
+    const error = fromZstackError(
+      { code: "SYS.1006", description: "\u001b[31mplanted-secret-4411", details: "d".repeat(10_000), elaboration: "x\u0000y", cause: { code: "A.1", details: "planted-secret-4411" } },
+      context,
+    );
+    const kept = JSON.stringify(error.fault) + (error.cause as Error).message;
+    expect(kept).not.toContain("planted-secret-4411");
+    expect(kept).not.toContain("\u001b");
+    expect(error.fault?.details?.["elaboration"]).toBe("x\\u0000y");
+    expect((error.fault?.details?.["details"] as string).length).toBeLessThan(600);
+  });
+});
+
+describe("session uuids the server issues", () => {
+  test("32 hex characters are usable; anything else says what is wrong", () => {
+    expect(sessionUuidProblem("5e5e5e5e5e5e4e5e8e5e5e5e5e5e5e5e")).toBeUndefined();
+    expect(sessionUuidProblem("5E5E5E5E5E5E4E5E8E5E5E5E5E5E5E5E")).toBeUndefined();
+    expect(sessionUuidProblem("5e5e5e5e5e5e4e5e8e5e5e5e5e5e5e5e\r\nX: y")).toBe("it contains a line break");
+    expect(sessionUuidProblem("5e5e5e5e5e5e4e5e 8e5e5e5e5e5e5e5e")).toBe("it contains white space");
+    expect(sessionUuidProblem("5e5e5e5e-5e5e-4e5e-8e5e-5e5e5e5e5e5e")).toBe("it contains characters other than 0-9 and a-f");
+    expect(sessionUuidProblem("5e5e")).toBe("it has 4 characters");
+    expect(sessionUuidProblem("")).toBe("it is empty");
   });
 });

@@ -1,16 +1,11 @@
 import type * as pulumi from "@pulumi/pulumi";
-import { z } from "zod";
-import { memo } from "../../../runtime";
-import { normalizeZstackUuid } from "../../../zstack/uuid";
-
-/** Defaults and bounds of the inputs. */
-export const VM_INSTANCE_RECOVERY_DEFAULTS = { startAfterRecovery: false, timeoutSeconds: 600, maxTimeoutSeconds: 21_600 };
+import type { ConnectionArgs, ConnectionOutputs } from "../../common/connectionArgs";
 
 /**
  * Inputs of `zstack:VmInstanceRecovery`: declares that a ZStack VM which is Destroyed (deleted under the default
  * `vm.deletionPolicy` Delay, not yet expunged) is recovered.
  */
-export interface VmInstanceRecoveryArgs {
+export interface VmInstanceRecoveryArgs extends ConnectionArgs {
   /**
    * The VM's uuid: 32 hex characters as ZStack prints them (`a5b2…`). A hyphenated 8-4-4-4-12 form or upper case is
    * accepted and normalized to ZStack's form. Changing it replaces the resource (another VM).
@@ -37,10 +32,11 @@ export interface VmInstanceRecoveryInputs {
   systemTags?: string[];
   userTags?: string[];
   timeoutSeconds: number;
+  connection: string;
 }
 
-/** Outputs: every input, plus the VM as ZStack reports it. */
-export interface VmInstanceRecoveryOutputs extends VmInstanceRecoveryInputs {
+/** Outputs: every input (as applied), plus the VM as ZStack reports it. */
+export interface VmInstanceRecoveryOutputs extends VmInstanceRecoveryInputs, ConnectionOutputs {
   /** The VM's name. */
   name: string;
   /** The VM's current state (Running, Stopped, Destroyed, …) as of the last create, update or refresh. */
@@ -72,77 +68,4 @@ export interface VmInstanceRecoveryOutputs extends VmInstanceRecoveryInputs {
   lastOpDate?: string;
   /** IP addresses of the VM's NICs (empty right after a recovery; a start allocates them). */
   ipAddresses: string[];
-}
-
-/** Every output name, for the resource class. */
-export const VM_INSTANCE_RECOVERY_OUTPUT_NAMES = [
-  "name",
-  "state",
-  "initialState",
-  "recovered",
-  "startedAfterRecovery",
-  "recoveredAt",
-  "description",
-  "hostUuid",
-  "lastHostUuid",
-  "zoneUuid",
-  "clusterUuid",
-  "imageUuid",
-  "instanceOfferingUuid",
-  "rootVolumeUuid",
-  "defaultL3NetworkUuid",
-  "hypervisorType",
-  "platform",
-  "architecture",
-  "type",
-  "cpuNum",
-  "memorySize",
-  "createDate",
-  "lastOpDate",
-  "ipAddresses",
-] as const;
-
-function tagList(property: string) {
-  return z
-    .array(
-      z
-        .string({ error: `each entry of ${property} must be a string` })
-        .min(1, { error: `entries of ${property} must not be empty` })
-        .max(2048, { error: `entries of ${property} must be at most 2048 characters` }),
-      { error: `${property} must be a list of strings` },
-    )
-    .max(100, { error: `${property} may hold at most 100 tags` })
-    .optional();
-}
-
-/** The zod schema of the inputs (built lazily, memoized per process). */
-export function vmInstanceRecoverySchema(): z.ZodObject<z.ZodRawShape> {
-  return memo("zstack.schemas.vmInstanceRecovery", () =>
-    z.object({
-      vmInstanceUuid: z
-        .string({ error: "vmInstanceUuid is required: the uuid of a ZStack VM (32 hex characters)" })
-        .transform((value, context) => {
-          const normalized = normalizeZstackUuid(value);
-          if (normalized === undefined) {
-            context.addIssue({
-              code: "custom",
-              message: `vmInstanceUuid must be a ZStack uuid: 32 hex characters (hyphenated 8-4-4-4-12 is accepted); got ${JSON.stringify(value)}`,
-            });
-            return z.NEVER;
-          }
-          return normalized;
-        }),
-      startAfterRecovery: z
-        .boolean({ error: "startAfterRecovery must be true or false (default false)" })
-        .default(false),
-      systemTags: tagList("systemTags"),
-      userTags: tagList("userTags"),
-      timeoutSeconds: z
-        .number({ error: "timeoutSeconds must be a number of seconds from 1 to 21600 (default 600)" })
-        .int({ error: "timeoutSeconds must be a whole number of seconds from 1 to 21600 (default 600)" })
-        .min(1, { error: "timeoutSeconds must be at least 1 (default 600)" })
-        .max(21_600, { error: "timeoutSeconds must be at most 21600 (6 hours; default 600)" })
-        .default(600),
-    }),
-  );
 }

@@ -1,7 +1,9 @@
-import * as pulumi from "@pulumi/pulumi";
-import * as crud from "./provider";
+import type * as pulumi from "@pulumi/pulumi";
 import * as shell from "../../common/dynamicProvider";
+import { DeclaredResource } from "../../common/declaredResource";
 import type { VmInstanceRecoveryArgs } from "./args";
+import * as crud from "./provider";
+import { vmInstanceRecoveryDeclaration } from "./spec";
 
 export const vmInstanceRecoveryProvider: pulumi.dynamic.ResourceProvider = shell.dynamicProvider(crud);
 
@@ -9,7 +11,7 @@ export const vmInstanceRecoveryProvider: pulumi.dynamic.ResourceProvider = shell
  * Declares that a destroyed ZStack VM is back: a Destroyed VM is recovered with RecoverVmInstance (it comes back
  * Stopped) and optionally started; a VM in any other state is left alone. Deleting the resource leaves the VM.
  */
-export class VmInstanceRecovery extends pulumi.dynamic.Resource {
+export class VmInstanceRecovery extends DeclaredResource {
   declare public readonly vmInstanceUuid: pulumi.Output<string>;
   declare public readonly startAfterRecovery: pulumi.Output<boolean>;
   declare public readonly systemTags: pulumi.Output<string[] | undefined>;
@@ -46,39 +48,6 @@ export class VmInstanceRecovery extends pulumi.dynamic.Resource {
   declare public readonly ipAddresses: pulumi.Output<string[]>;
 
   constructor(name: string, args: VmInstanceRecoveryArgs, opts?: pulumi.CustomResourceOptions) {
-    super(
-      vmInstanceRecoveryProvider,
-      name,
-      {
-        ...args,
-        name: undefined,
-        state: undefined,
-        initialState: undefined,
-        recovered: undefined,
-        startedAfterRecovery: undefined,
-        recoveredAt: undefined,
-        description: undefined,
-        hostUuid: undefined,
-        lastHostUuid: undefined,
-        zoneUuid: undefined,
-        clusterUuid: undefined,
-        imageUuid: undefined,
-        instanceOfferingUuid: undefined,
-        rootVolumeUuid: undefined,
-        defaultL3NetworkUuid: undefined,
-        hypervisorType: undefined,
-        platform: undefined,
-        architecture: undefined,
-        type: undefined,
-        cpuNum: undefined,
-        memorySize: undefined,
-        createDate: undefined,
-        lastOpDate: undefined,
-        ipAddresses: undefined,
-      },
-      opts,
-      "zstack",
-      "VmInstanceRecovery",
-    );
+    super(vmInstanceRecoveryProvider, vmInstanceRecoveryDeclaration, name, args, opts);
   }
 }
