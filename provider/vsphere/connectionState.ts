@@ -28,6 +28,8 @@ export interface TaskListener {
   info?: TaskInfo;
   /** The PropertyFilter watching this task, once CreateFilter answered. */
   filter?: MoRef;
+  /** The waiter's progress callback (its filter then watches info.progress too). */
+  onProgress?: (percent: number) => void;
   settled: boolean;
   settle: (outcome: { info: TaskInfo } | { error: unknown } | { deadline: true }) => void;
 }

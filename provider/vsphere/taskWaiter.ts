@@ -16,6 +16,10 @@ export interface TaskWaitOptions {
   /** Epoch ms. */
   deadline: number;
   signal?: AbortSignal;
+  /**
+   * Called with Task.info.progress (0–100) each time the server reports a new value. Through the PropertyCollector it
+   * adds `info.progress` to the task's filter, so every step wakes the long poll: only a caller that asks pays for it.
+   */
   onProgress?: (percent: number) => void;
 }
 
@@ -30,6 +34,8 @@ const MAX_WAIT_SECONDS = 30;
 /** A collector call gets this long beyond its own long-poll before the request counts as lost. */
 const LONG_POLL_SLACK_MS = 30_000;
 const COLLECTOR_CALL_MS = 60_000;
+/** What a task's filter watches: enough to see it end and take its result or fault. */
+const TASK_PATHS = ["info.state", "info.error", "info.result"];
 
 /**
  * Waits for a task: through the connection's PropertyCollector (completion is seen as soon as vSphere reports it, and
@@ -108,10 +114,8 @@ async function watchWithCollector(connection: connections.VsphereConnection, col
       handle,
       deadline: options.deadline,
       settled: false,
-      settle: (outcome) => {
-        if ("info" in outcome && options.onProgress && typeof outcome.info.progress === "number") options.onProgress(outcome.info.progress);
-        finish(outcome);
-      },
+      onProgress: options.onProgress,
+      settle: (outcome) => finish(outcome),
     };
     state.listener = listener;
     const onAbort = (): void =>
@@ -127,7 +131,7 @@ async function watchWithCollector(connection: connections.VsphereConnection, col
       {
         spec: {
           _typeName: "PropertyFilterSpec",
-          propSet: [{ _typeName: "PropertySpec", type: "Task", pathSet: ["info.state", "info.error", "info.result"] }],
+          propSet: [{ _typeName: "PropertySpec", type: "Task", pathSet: options.onProgress ? [...TASK_PATHS, "info.progress"] : TASK_PATHS }],
           objectSet: [{ _typeName: "ObjectSpec", obj: handle.task, skip: false }],
         },
         partialUpdates: false,
@@ -230,6 +234,8 @@ function dispatch(collector: TaskCollectorState, updates: { version: string; fil
       }
       const parsed = vimSchemas().TaskInfo.safeParse(merged);
       if (!parsed.success) continue;
+      const progress = parsed.data.progress;
+      if (typeof progress === "number" && progress !== listener.info?.progress) listener.onProgress?.(progress);
       listener.info = parsed.data;
       if (parsed.data.state === "success" || parsed.data.state === "error") listener.settle({ info: parsed.data });
     }
@@ -237,7 +243,7 @@ function dispatch(collector: TaskCollectorState, updates: { version: string; fil
 }
 
 function handOverToPolling(connection: connections.VsphereConnection, listener: TaskListener): void {
-  pollTaskInfo(connection, listener.handle, { deadline: listener.deadline }).then(
+  pollTaskInfo(connection, listener.handle, { deadline: listener.deadline, onProgress: listener.onProgress }).then(
     (seen) => listener.settle(seen),
     (error: unknown) => listener.settle({ error }),
   );
@@ -250,6 +256,7 @@ async function cancelPendingWait(connection: connections.VsphereConnection, coll
 
 async function pollTaskInfo(connection: connections.VsphereConnection, handle: TaskHandle, options: TaskWaitOptions): Promise<Seen> {
   let lastInfo: TaskInfo | undefined;
+  let reported: number | undefined;
   try {
     const info = await waitFor<TaskInfo>({
       what: `${handle.operation} on ${handle.object}`,
@@ -262,7 +269,10 @@ async function pollTaskInfo(connection: connections.VsphereConnection, handle: T
       observe: async () => {
         const info = await readTaskInfo(connection, handle.task, options.deadline);
         lastInfo = info;
-        if (typeof info.progress === "number") options.onProgress?.(info.progress);
+        if (typeof info.progress === "number" && info.progress !== reported) {
+          reported = info.progress;
+          options.onProgress?.(info.progress);
+        }
         if (info.state === "success" || info.state === "error") return { done: true, value: info };
         return { done: false, state: `${info.state}${typeof info.progress === "number" ? ` ${info.progress}%` : ""}` };
       },

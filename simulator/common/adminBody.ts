@@ -1,5 +1,5 @@
 import { z } from "zod";
-import type { SimReply, SimRequest } from "./httpServer";
+import type { SimReply, SimRequest } from "./exchange";
 
 /**
  * Parses the JSON body of an admin request with a strict zod object schema. An empty body counts as `{}`. A body that is

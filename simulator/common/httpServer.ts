@@ -3,28 +3,11 @@ import * as https from "node:https";
 import type { AddressInfo } from "node:net";
 import { z } from "zod";
 import { noBodySchema, withBody } from "./adminBody";
+import type { SimHandler, SimReply, SimRequest } from "./exchange";
 import { PortInUseError } from "./errors";
 import { FaultInjector } from "./faultInjector";
 
-/** A parsed incoming request, as every vendor simulator sees it. */
-export interface SimRequest {
-  method: string;
-  /** Path without the query string, still percent-encoded. */
-  path: string;
-  query: URLSearchParams;
-  headers: http.IncomingHttpHeaders;
-  bodyText: string;
-}
-
-export interface SimReply {
-  status: number;
-  /** Serialized as JSON unless `rawBody` is given. `undefined` means no body. */
-  body?: unknown;
-  rawBody?: string;
-  headers?: Record<string, string>;
-}
-
-export type SimHandler = (request: SimRequest) => Promise<SimReply> | SimReply;
+export type { SimHandler, SimReply, SimRequest } from "./exchange";
 
 export interface SimulatorServer {
   name: string;

@@ -11,6 +11,11 @@
  *   POST   /_sim/vsphere/vms/{vmId}/tools                   {running: boolean, installed?: boolean}
  *   POST   /_sim/vsphere/vms/{vmId}/guest-operation-ms      time the guest takes to act on ShutdownGuest etc. {ms}
  *   POST   /_sim/vsphere/vms/{vmId}/turn-off-ft             turn FT off out of band (secondaries removed)
+ *   POST   /_sim/vsphere/vms/{vmId}/ft-respawn              {respawn: boolean}: whether vSphere re-spawns a lost secondary of
+ *                                                           this VM's FT group (false: it stays needSecondary); 409 when not FT
+ *   POST   /_sim/vsphere/vms/bulk                           add many VMs {count, namePrefix, folderId?, clusterId?, hostId?,
+ *                                                           powerState?, toolsInstalled?} → {ids}; names <namePrefix>-0001…
+ *   POST   /_sim/vsphere/folders                            add a VM folder {name, parentId?} → {id, inventoryPath}
  *   DELETE /_sim/vsphere/snapshots/{snapshotId}             delete a snapshot out of band (?removeChildren=true for its subtree)
  *   POST   /_sim/vsphere/tasks/duration                     {ms, method?, vmId?}: default, per-method or per-VM task duration
  *   POST   /_sim/vsphere/tasks/hang-next                    {vmId?, method?}: the next matching task never finishes
@@ -25,7 +30,7 @@ import { z } from "zod";
 import { noBodySchema, parseAdminBody } from "../common/adminBody";
 import type { SimHandler, SimReply, SimRequest } from "../common/httpServer";
 import { VimFaultError } from "./faults";
-import type { VsphereWorld } from "./world";
+import type { VsphereWorld } from "./model/world";
 
 const powerStateSchema = z.enum(["poweredOn", "poweredOff", "suspended"]);
 const durationSchema = z
@@ -57,6 +62,17 @@ const failSchema = z.strictObject({
   message: z.string().optional(),
 });
 const deliverySchema = z.strictObject({ delivery: z.enum(["response", "task"]) });
+const respawnSchema = z.strictObject({ respawn: z.boolean() });
+const addVmsSchema = z.strictObject({
+  count: z.number().int().min(1).max(100_000),
+  namePrefix: z.string().min(1),
+  folderId: z.string().optional(),
+  clusterId: z.string().optional(),
+  hostId: z.string().optional(),
+  powerState: powerStateSchema.optional(),
+  toolsInstalled: z.boolean().optional(),
+});
+const addFolderSchema = z.strictObject({ name: z.string().min(1), parentId: z.string().optional() });
 
 class AdminError extends Error {
   constructor(
@@ -93,6 +109,20 @@ export function createAdminHandler(world: VsphereWorld): SimHandler {
         const spec = body(addVmSchema, request);
         const vm = world.addVm(spec);
         return ok(world.inventory().vms.find((entry) => entry.id === vm.id));
+      },
+    },
+    {
+      method: "POST",
+      pattern: /^\/vms\/bulk$/,
+      run: (request) => ok({ ids: world.addVms(body(addVmsSchema, request)).map((vm) => vm.id) }),
+    },
+    {
+      method: "POST",
+      pattern: /^\/folders$/,
+      run: (request) => {
+        const { name, parentId } = body(addFolderSchema, request);
+        const folder = world.addFolder(name, parentId);
+        return ok({ id: folder.id, inventoryPath: world.inventoryPathOf({ type: "Folder", id: folder.id }) });
       },
     },
     {
@@ -137,6 +167,14 @@ export function createAdminHandler(world: VsphereWorld): SimHandler {
       run: (request, [vmId]) => {
         body(noBodySchema, request);
         world.turnOffFtOutOfBand(vmId);
+        return done;
+      },
+    },
+    {
+      method: "POST",
+      pattern: /^\/vms\/([^/]+)\/ft-respawn$/,
+      run: (request, [vmId]) => {
+        world.setFtSecondaryRespawn(vmId, body(respawnSchema, request).respawn);
         return done;
       },
     },

@@ -5,14 +5,17 @@
  *   const sim = await startVsphereSimulator({ taskDurationMs: 50 });
  *   // sim.url → http://127.0.0.1:PORT ; login at `${sim.url}/sdk/vim25/8.0.3.0/SessionManager/SessionManager/Login`
  *   sim.world.setPowerState("vm-101", "poweredOff");
+ *
+ * Layout: model/ holds the vCenter's state and rules (inventory tree, power, snapshots, FT, tasks, views);
+ * handlers/ parse VI/JSON requests, call the model and shape the answers; router.ts is the wire protocol.
  *   await sim.close();
  */
 import { randomBytes } from "node:crypto";
 import { startHttpServer, type SimulatorServer } from "../common/httpServer";
 import { createAdminHandler } from "./admin";
-import { PropertyCollectorService } from "./propertyCollector";
+import { PropertyCollectorService } from "./handlers/propertyCollector";
+import { DEFAULT_RELEASES, VsphereWorld } from "./model/world";
 import { createVsphereHandler, routeLabel } from "./router";
-import { DEFAULT_RELEASES, VsphereWorld } from "./world";
 
 export interface VsphereSimulatorOptions {
   /** Default 0: a free port. */
@@ -91,7 +94,8 @@ export async function startVsphereSimulator(options: VsphereSimulatorOptions = {
   };
 }
 
-export { VsphereWorld, DEFAULT_RELEASES } from "./world";
-export type { AddVmSpec, InventoryDump, PreconditionFaultDelivery, VsphereWorldOptions } from "./world";
-export { SEED } from "./seedInventory";
-export { SESSION_HEADER } from "./router";
+export { VsphereWorld, DEFAULT_RELEASES } from "./model/world";
+export type { AddVmsSpec, InventoryDump, PreconditionFaultDelivery, VsphereWorldOptions } from "./model/world";
+export type { AddVmSpec } from "./model/vms";
+export { SEED } from "./model/seedInventory";
+export { SESSION_HEADER } from "./sessions";

@@ -33,9 +33,27 @@ const int32 = z.number().int().min(-2147483648).max(2147483647);
 export const loginBody = requestType("LoginRequestType", { userName: z.string(), password: z.string(), locale: z.string().optional() });
 
 // ---- PropertyCollector -------------------------------------------------------------------------------------------
-const selectionSpecSchema = z.looseObject({ _typeName: z.enum(["SelectionSpec", "TraversalSpec"]) });
+/** SelectionSpec {name?} refers to a named TraversalSpec; TraversalSpec {name?, type, path, skip?, selectSet?} follows a property. */
+export type SelectionSpecInput =
+  | { _typeName: "SelectionSpec"; name?: string }
+  | { _typeName: "TraversalSpec"; name?: string; type: string; path: string; skip?: boolean; selectSet?: SelectionSpecInput[] };
+export type TraversalSpecInput = Extract<SelectionSpecInput, { _typeName: "TraversalSpec" }>;
+const selectionSpecSchema: z.ZodType<SelectionSpecInput> = z.lazy(() =>
+  z.discriminatedUnion("_typeName", [
+    z.strictObject({ _typeName: z.literal("SelectionSpec"), name: z.string().optional() }),
+    z.strictObject({
+      _typeName: z.literal("TraversalSpec"),
+      name: z.string().optional(),
+      type: z.string(),
+      path: z.string(),
+      skip: z.boolean().optional(),
+      selectSet: z.array(selectionSpecSchema).optional(),
+    }),
+  ]),
+);
 export const propertySpecSchema = dataObject(["PropertySpec"], { type: z.string(), all: z.boolean().optional(), pathSet: z.array(z.string()).optional() });
 export const objectSpecSchema = dataObject(["ObjectSpec"], { obj: moRefSchema, skip: z.boolean().optional(), selectSet: z.array(selectionSpecSchema).optional() });
+export type ObjectSpecInput = z.infer<typeof objectSpecSchema>;
 export const propertyFilterSpecSchema = dataObject(["PropertyFilterSpec"], {
   propSet: z.array(propertySpecSchema),
   objectSet: z.array(objectSpecSchema),
@@ -52,6 +70,19 @@ export const continueRetrievePropertiesExBody = requestType("ContinueRetrievePro
 export const waitForUpdatesExBody = requestType("WaitForUpdatesExRequestType", {
   version: z.string().optional(),
   options: dataObject(["WaitOptions"], { maxWaitSeconds: int32.optional(), maxObjectUpdates: int32.optional() }).optional(),
+});
+
+// ---- SearchIndex and ViewManager ----------------------------------------------------------------------------------
+export const findByInventoryPathBody = requestType("FindByInventoryPathRequestType", { inventoryPath: z.string() });
+/** FindByUuid and FindAllByUuid take the same parameters. */
+const uuidQuery = { datacenter: moRefSchema.optional(), uuid: z.string(), vmSearch: z.boolean(), instanceUuid: z.boolean().optional() };
+export const findByUuidBody = requestType("FindByUuidRequestType", uuidQuery);
+export const findAllByUuidBody = requestType("FindAllByUuidRequestType", uuidQuery);
+export const findChildBody = requestType("FindChildRequestType", { entity: moRefSchema, name: z.string() });
+export const createContainerViewBody = requestType("CreateContainerViewRequestType", {
+  container: moRefSchema,
+  type: z.array(z.string()).optional(),
+  recursive: z.boolean(),
 });
 
 // ---- VirtualMachine: power ---------------------------------------------------------------------------------------
@@ -89,6 +120,7 @@ export const faultToleranceConfigSpecSchema = dataObject(["FaultToleranceConfigS
   metroFtEnabled: z.boolean().optional(),
   metroFtHostGroup: z.string().optional(),
 });
+export type FaultToleranceConfigSpecInput = z.infer<typeof faultToleranceConfigSpecSchema>;
 export const createSecondaryVmExBody = requestType("CreateSecondaryVMExRequestType", { host: moRefSchema.optional(), spec: faultToleranceConfigSpecSchema.optional() });
 export const createSecondaryVmBody = requestType("CreateSecondaryVMRequestType", { host: moRefSchema.optional() });
 export const disableSecondaryVmBody = requestType("DisableSecondaryVMRequestType", { vm: moRefSchema });

@@ -6,41 +6,17 @@
  */
 import type { SimHandler, SimReply, SimRequest } from "../common/httpServer";
 import { faults, VimFaultError } from "./faults";
-import { faultToleranceMethods } from "./faultTolerance";
-import { compareReleases, MANAGED_OBJECT_PROPERTIES, serviceContent } from "./managedObjectProperties";
-import { defineMethod, HttpAnswer, type CallContext, type RegisteredMethod } from "./methodRegistry";
-import { powerMethods } from "./power";
-import { propertyCollectorMethods, type PropertyCollectorService } from "./propertyCollector";
-import { loginBody, NO_BODY, requiredBody } from "./requestBodies";
-import { userSessionData, type Session } from "./sessions";
-import { snapshotMethods } from "./snapshots";
+import { viMethods } from "./handlers";
+import { compareReleases, MANAGED_OBJECT_PROPERTIES } from "./handlers/managedObjectProperties";
+import { HttpAnswer, type CallContext, type RegisteredMethod } from "./handlers/methodRegistry";
+import type { PropertyCollectorService } from "./handlers/propertyCollector";
+import type { VsphereWorld } from "./model/world";
+import { SESSION_HEADER, userSessionData, type Session } from "./sessions";
 import { moRef } from "./wire";
-import type { VsphereWorld } from "./world";
 
-export const SESSION_HEADER = "vmware-api-session-id";
 const SDK_PREFIX = "/sdk/vim25/";
 /** The first release with `POST /api/vcenter/system?action=hello`. */
 const HELLO_SINCE = "8.0.2.0";
-
-function sessionMethods(world: VsphereWorld): RegisteredMethod[] {
-  return [
-    defineMethod("SessionManager", "Login", { body: requiredBody(loginBody), privilege: "System.Anonymous", anonymous: true }, (call) => {
-      if (call.body.userName !== world.credentials.username || call.body.password !== world.credentials.password) throw faults.invalidLogin();
-      const forwarded = call.request.headers["user-agent"];
-      const session = world.sessions.create(call.body.userName, call.body.locale ?? "en", "127.0.0.1", typeof forwarded === "string" ? forwarded : "unknown");
-      return new HttpAnswer(200, userSessionData(session), { [SESSION_HEADER]: session.token });
-    }),
-    defineMethod("SessionManager", "Logout", { body: NO_BODY, privilege: "System.View" }, (call) => {
-      world.sessions.end(call.session.token);
-      return undefined;
-    }),
-    defineMethod("ServiceInstance", "RetrieveServiceContent", { body: NO_BODY, privilege: "System.Anonymous", anonymous: true }, () => serviceContent(world)),
-    defineMethod("Task", "CancelTask", { body: NO_BODY, privilege: "System.View" }, (call) => {
-      world.taskRunner.cancel(call.moId);
-      return undefined;
-    }),
-  ];
-}
 
 /** Properties readable without a session. */
 const ANONYMOUS_PROPERTIES = new Set(["ServiceInstance/content", "SessionManager/currentSession"]);
@@ -80,14 +56,14 @@ function notFound(message: string): SimReply {
 
 export function createVsphereHandler(world: VsphereWorld, collectors: PropertyCollectorService): SimHandler {
   const methods = new Map<string, RegisteredMethod>();
-  for (const method of [...sessionMethods(world), ...powerMethods, ...snapshotMethods, ...faultToleranceMethods, ...propertyCollectorMethods(collectors)]) {
+  for (const method of viMethods(world, collectors)) {
     methods.set(`${method.moType}/${method.name}`, method);
   }
 
   function objectExists(session: Session | undefined, moType: string, moId: string): boolean {
     if (moType === "PropertyCollector") return collectors.exists(session, moId);
     if (moType === "PropertyFilter") return collectors.filterExists(session, moId);
-    return world.exists(moType, moId);
+    return world.exists(moType, moId, session?.token);
   }
 
   function readProperty(session: Session | undefined, target: ParsedSdkPath): unknown {

@@ -6,6 +6,9 @@
 import { randomBytes, randomUUID } from "node:crypto";
 import { isoTime } from "./wire";
 
+/** The request and response header that carries the session token. */
+export const SESSION_HEADER = "vmware-api-session-id";
+
 export interface Session {
   token: string;
   key: string;

@@ -61,6 +61,17 @@ export const SPEC_TYPES: Record<string, SpecType> = {
    "token"
   ]
  },
+ "CreateContainerViewRequestType": {
+  "fields": {
+   "container": "ManagedObjectReference",
+   "type": "string[]",
+   "recursive": "boolean"
+  },
+  "required": [
+   "container",
+   "recursive"
+  ]
+ },
  "CreateFilterRequestType": {
   "fields": {
    "spec": "PropertyFilterSpec",
@@ -124,6 +135,48 @@ export const SPEC_TYPES: Record<string, SpecType> = {
   },
   "required": [
    "vm"
+  ]
+ },
+ "FindAllByUuidRequestType": {
+  "fields": {
+   "datacenter": "ManagedObjectReference",
+   "uuid": "string",
+   "vmSearch": "boolean",
+   "instanceUuid": "boolean"
+  },
+  "required": [
+   "uuid",
+   "vmSearch"
+  ]
+ },
+ "FindByInventoryPathRequestType": {
+  "fields": {
+   "inventoryPath": "string"
+  },
+  "required": [
+   "inventoryPath"
+  ]
+ },
+ "FindByUuidRequestType": {
+  "fields": {
+   "datacenter": "ManagedObjectReference",
+   "uuid": "string",
+   "vmSearch": "boolean",
+   "instanceUuid": "boolean"
+  },
+  "required": [
+   "uuid",
+   "vmSearch"
+  ]
+ },
+ "FindChildRequestType": {
+  "fields": {
+   "entity": "ManagedObjectReference",
+   "name": "string"
+  },
+  "required": [
+   "entity",
+   "name"
   ]
  },
  "LoginRequestType": {

@@ -3,10 +3,54 @@ import { getProperty } from "../../provider/vsphere/invoke";
 import { powerOnVm } from "../../provider/vsphere/methods/power";
 import { waitForTask } from "../../provider/vsphere/taskWaiter";
 import { readProperties } from "../../provider/vsphere/properties";
-import { AuthenticationError, ConfigurationError, VendorFaultError } from "../../provider/errors";
-import { BASE, CONTENT, ORIGIN, moref, useVsphereMock } from "./support/vsphereMock";
+import { AuthenticationError, CancelledError, ConfigurationError, VendorFaultError } from "../../provider/errors";
+import { setDispatcherOverride } from "../../provider/http/transport";
+import type { VsphereConnection } from "../../provider/vsphere/connection";
+import { holdRequests } from "./support/heldRequests";
+import { BASE, CONTENT, ORIGIN, moref, taskUpdates, useVsphereMock, type Answer, type Seen } from "./support/vsphereMock";
 
-const { seen, intercept, loginSequence } = useVsphereMock();
+const mock = useVsphereMock();
+const { seen, intercept, loginSequence } = mock;
+
+const COLLECTOR = `${BASE}/PropertyCollector/pc`;
+const handleOf = (taskId: string) => ({ task: moref("Task", taskId), operation: "PowerOnVM_Task", object: "VirtualMachine:vm-42" });
+const methodOf = (call: Seen) => decodeURIComponent(call.path.split("/").pop() ?? "");
+
+/**
+ * A routed vCenter for task waits: CreatePropertyCollector → "pc", CreateFilter on task T → "f-T", the WaitForUpdatesEx
+ * answers in `longPolls` order (then RequestCanceled, as after CancelWaitForUpdates), 204 for every void method.
+ */
+function routeTaskWaits(longPolls: unknown[]): void {
+  let polls = 0;
+  mock.routeAll((call): Answer => {
+    switch (methodOf(call)) {
+      case "CreatePropertyCollector":
+        return { status: 200, body: moref("PropertyCollector", "pc") };
+      case "CreateFilter": {
+        const spec = (call.body as { spec: { objectSet: Array<{ obj: { value: string } }> } }).spec;
+        return { status: 200, body: moref("PropertyFilter", `f-${spec.objectSet[0]!.obj.value}`) };
+      }
+      case "WaitForUpdatesEx":
+        polls += 1;
+        return polls <= longPolls.length ? { status: 200, body: longPolls[polls - 1] } : { status: 500, body: { _typeName: "RequestCanceled" } };
+      default:
+        return { status: 204 };
+    }
+  });
+}
+
+/** Resolves once `condition` holds, looking again after each turn of the event loop (bounded, so a bug fails the test). */
+async function until(what: string, condition: () => boolean): Promise<void> {
+  const bound = Date.now() + 5_000;
+  while (!condition()) {
+    if (Date.now() > bound) throw new Error(`never saw ${what}`);
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+}
+
+function loopEnded(connection: VsphereConnection): boolean {
+  return !connection.taskCollector.looping && !connection.taskCollector.inFlight;
+}
 
 describe("VI/JSON requests", () => {
   it("negotiates the release, reads ServiceContent without a session and logs in with the spec's body", async () => {
@@ -144,9 +188,11 @@ describe("VI/JSON requests", () => {
     });
     intercept("POST", `${BASE}/PropertyCollector/session%5B1%5Dpc/WaitForUpdatesEx`, 200, update("1", info("running", { progress: 40 })));
     intercept("POST", `${BASE}/PropertyCollector/session%5B1%5Dpc/WaitForUpdatesEx`, 200, update("2", info("success", { result: { _typeName: "boolean", _value: true } })));
+    intercept("POST", `${BASE}/PropertyFilter/session%5B1%5Df1/DestroyPropertyFilter`, 204, undefined);
     const outcome = await waitForTask(connection, { task: moref("Task", "task-7"), operation: "PowerOnVM_Task", object: "VirtualMachine:vm-42" }, { deadline: Date.now() + 5_000 });
     expect(outcome).toMatchObject({ status: "success", result: true });
-    const calls = seen.slice(3);
+    // (Its DestroyPropertyFilter goes out off the critical path: see the test of that call below.)
+    const calls = seen.slice(3).filter((c) => !c.path.endsWith("/DestroyPropertyFilter"));
     expect(calls.map((c) => c.path.split("/").pop())).toEqual(["CreatePropertyCollector", "CreateFilter", "WaitForUpdatesEx", "WaitForUpdatesEx"]);
     expect(calls[1]!.body).toEqual({
       spec: {
@@ -169,6 +215,7 @@ describe("VI/JSON requests", () => {
       version: "1",
       filterSet: [{ filter: moref("PropertyFilter", "f"), objectSet: [{ kind: "enter", obj: moref("Task", "task-8"), changeSet: [{ name: "info", op: "assign", val: { key: "task-8", task: moref("Task", "task-8"), state: "error", error: { _typeName: "NoHostSuitableForFtSecondary", vm: moref("VirtualMachine", "vm-1"), vmName: "app-01", faultMessage: [{ key: "k", message: "No compatible host for the Fault Tolerant secondary VM." }] } } }] }] }],
     });
+    intercept("POST", `${BASE}/PropertyFilter/f/DestroyPropertyFilter`, 204, undefined);
     const error = await waitForTask(connection, { task: moref("Task", "task-8"), operation: "CreateSecondaryVMEx_Task", object: "VirtualMachine:vm-1" }, { deadline: Date.now() + 5_000 }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(VendorFaultError);
     expect((error as VendorFaultError).fault?.type).toBe("NoHostSuitableForFtSecondary");
@@ -205,5 +252,92 @@ describe("VI/JSON requests", () => {
       ],
       options: { _typeName: "RetrieveOptions" },
     });
+  });
+
+  it("a wait that wants progress adds info.progress to its filter and hears each new value", async () => {
+    loginSequence();
+    const connection = await connect();
+    routeTaskWaits([taskUpdates("1", { "task-7": { state: "running", progress: 40 } }), taskUpdates("2", { "task-7": { state: "success", progress: 100 } })]);
+    const progress: number[] = [];
+    const outcome = await waitForTask(connection, handleOf("task-7"), { deadline: Date.now() + 5_000, onProgress: (p) => progress.push(p) });
+    expect(outcome).toMatchObject({ status: "success", info: { state: "success", progress: 100 } });
+    expect(progress).toEqual([40, 100]);
+    const createFilter = seen.find((call) => methodOf(call) === "CreateFilter");
+    expect(createFilter).toMatchObject({ method: "POST", path: `${COLLECTOR}/CreateFilter` });
+    expect(createFilter!.body).toEqual({
+      spec: {
+        _typeName: "PropertyFilterSpec",
+        propSet: [{ _typeName: "PropertySpec", type: "Task", pathSet: ["info.state", "info.error", "info.result", "info.progress"] }],
+        objectSet: [{ _typeName: "ObjectSpec", obj: moref("Task", "task-7"), skip: false }],
+      },
+      partialUpdates: false,
+    });
+  });
+
+  it("sends DestroyPropertyFilter once when the awaited task settles, without making the caller wait for it; no CancelWaitForUpdates after a long poll that answered", async () => {
+    loginSequence("sess-1");
+    const connection = await connect();
+    routeTaskWaits([taskUpdates("1", { "task-7": { state: "success" } })]);
+    const wire = holdRequests(mock.agent, (call) => methodOf(call) === "DestroyPropertyFilter");
+    setDispatcherOverride(wire.dispatcher);
+
+    const outcome = await waitForTask(connection, handleOf("task-7"), { deadline: Date.now() + 5_000 });
+    expect(outcome).toMatchObject({ status: "success", info: { state: "success" } });
+    // The caller has its answer; the clean-up call is out and unanswered (held), so the answer did not wait for it.
+    await wire.whenHeld(1);
+    const [destroy] = wire.held();
+    expect(destroy).toMatchObject({ method: "POST", path: `${BASE}/PropertyFilter/f-task-7/DestroyPropertyFilter`, body: undefined });
+    expect(destroy!.headers["vmware-api-session-id"]).toBe("sess-1");
+    wire.release();
+    await until("the long-poll loop end", () => loopEnded(connection));
+    expect(wire.sent.map(methodOf)).toEqual(["CreatePropertyCollector", "CreateFilter", "WaitForUpdatesEx", "DestroyPropertyFilter"]);
+  });
+
+  it("sends CancelWaitForUpdates only once no task is awaited and a long poll is still on the wire", async () => {
+    loginSequence();
+    const connection = await connect();
+    routeTaskWaits([taskUpdates("1", { "task-1": { state: "running" }, "task-2": { state: "running" } })]);
+    let polls = 0;
+    const wire = holdRequests(mock.agent, (call) => methodOf(call) === "WaitForUpdatesEx" && ++polls === 2);
+    setDispatcherOverride(wire.dispatcher);
+    const cancels = () => wire.sent.filter((call) => methodOf(call) === "CancelWaitForUpdates");
+
+    const stopFirst = new AbortController();
+    const stopSecond = new AbortController();
+    const first = waitForTask(connection, handleOf("task-1"), { deadline: Date.now() + 30_000, signal: stopFirst.signal }).catch((e: unknown) => e);
+    const second = waitForTask(connection, handleOf("task-2"), { deadline: Date.now() + 30_000, signal: stopSecond.signal }).catch((e: unknown) => e);
+    await wire.whenHeld(1);
+
+    // task-1 stops being awaited while the long poll is out; task-2 still is, so the poll stays.
+    stopFirst.abort();
+    expect(await first).toBeInstanceOf(CancelledError);
+    expect(cancels()).toEqual([]);
+
+    stopSecond.abort();
+    expect(await second).toBeInstanceOf(CancelledError);
+    expect(cancels()).toEqual([expect.objectContaining({ method: "POST", path: `${COLLECTOR}/CancelWaitForUpdates`, body: undefined })]);
+    wire.release();
+    await until("the long-poll loop end", () => loopEnded(connection));
+    expect(wire.sent.filter((call) => methodOf(call) === "DestroyPropertyFilter").map((call) => call.path).sort()).toEqual([
+      `${BASE}/PropertyFilter/f-task-1/DestroyPropertyFilter`,
+      `${BASE}/PropertyFilter/f-task-2/DestroyPropertyFilter`,
+    ]);
+    expect(cancels()).toHaveLength(1);
+  });
+
+  it("answers a wait that reaches its deadline with a typed deadline result and the last TaskInfo, and never cancels the task", async () => {
+    loginSequence();
+    const connection = await connect();
+    routeTaskWaits([taskUpdates("1", { "task-7": { state: "running" } })]);
+    let polls = 0;
+    const wire = holdRequests(mock.agent, (call) => methodOf(call) === "WaitForUpdatesEx" && ++polls === 2);
+    setDispatcherOverride(wire.dispatcher);
+
+    const outcome = await waitForTask(connection, handleOf("task-7"), { deadline: Date.now() + 400 });
+    expect(outcome).toEqual({ status: "deadline", handle: handleOf("task-7"), lastInfo: expect.objectContaining({ key: "task-7", task: moref("Task", "task-7"), state: "running" }) });
+    wire.release();
+    await until("the long-poll loop end", () => loopEnded(connection));
+    expect(wire.sent.map(methodOf)).toEqual(["CreatePropertyCollector", "CreateFilter", "WaitForUpdatesEx", "WaitForUpdatesEx", "DestroyPropertyFilter", "CancelWaitForUpdates"]);
+    expect(wire.sent.some((call) => call.path.startsWith(`${BASE}/Task/`))).toBe(false);
   });
 });

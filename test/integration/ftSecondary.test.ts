@@ -230,6 +230,7 @@ describe("FtSecondary lifecycle against the simulator", () => {
     const created = await createChecked({ vmId });
     const secondaryVmId = created.outs!["secondaryVmId"] as string;
     const connection = await connect();
+    await until("the group to be protected (vSphere fails over only to a running secondary)", () => vmState(vmId)?.faultToleranceState === "running");
     await waitForTask(connection, await started(startTask(connection, vmRef(vmId), "MakePrimaryVM_Task", { vm: vmRef(secondaryVmId) }, soon())), soon());
     const refreshed = await crud.read(vmId, created.outs!);
     expect(refreshed.id).toBe(vmId);

@@ -1,6 +1,6 @@
 import { recordStackConfig } from "../../provider/config";
 import { AuthenticationError, ConfigurationError, ConnectionError, NotFoundError, TimeoutError, VendorFaultError } from "../../provider/errors";
-import { forget, runtimeState } from "../../provider/runtime";
+import { forget } from "../../provider/runtime";
 import { connect } from "../../provider/vsphere/connection";
 import { getProperty } from "../../provider/vsphere/invoke";
 import { powerOffVm, powerOnVm } from "../../provider/vsphere/methods/power";
@@ -8,6 +8,10 @@ import { readProperties } from "../../provider/vsphere/properties";
 import { settleAtDeadline, taskDeadlineError } from "../../provider/resources/vsphere/shared/tasks";
 import { waitForTask, type TaskHandle } from "../../provider/vsphere/taskWaiter";
 import { isReconciled, type TaskStart } from "../../provider/vsphere/tasks";
+import * as ftSecondary from "../../provider/resources/vsphere/ftSecondary/provider";
+import * as vmPowerState from "../../provider/resources/vsphere/vmPowerState/provider";
+import * as vmSnapshot from "../../provider/resources/vsphere/vmSnapshot/provider";
+import { observeTwin, type TwinObserver } from "./support/twinObserver";
 import { useVsphereTwin } from "./support/vsphereTwin";
 
 const twin = useVsphereTwin({ taskDurationMs: 100 });
@@ -19,6 +23,38 @@ async function started(start: Promise<TaskStart>): Promise<TaskHandle> {
   const handle = await start;
   if (isReconciled(handle)) throw new Error("a start without a lost answer returns its task");
   return handle;
+}
+
+let observer: TwinObserver | undefined;
+/** Watches the twin from now until the end of the test. */
+function observe(): TwinObserver {
+  observer = observeTwin(twin.sim);
+  return observer;
+}
+afterEach(() => {
+  observer?.stop();
+  observer = undefined;
+  twin.sim.server.faults.reset();
+});
+
+interface Crud {
+  check(olds: Record<string, unknown>, news: Record<string, unknown>): Promise<{ inputs?: Record<string, unknown>; failures?: unknown[] }>;
+  create(inputs: Record<string, unknown>): Promise<{ id: string; outs?: Record<string, unknown> }>;
+  read(id: string, props: Record<string, unknown>): Promise<{ id?: string; props?: Record<string, unknown> }>;
+  update(id: string, olds: Record<string, unknown>, news: Record<string, unknown>): Promise<{ outs?: Record<string, unknown> }>;
+  delete(id: string, props: Record<string, unknown>): Promise<void>;
+}
+
+/** What the engine does over a resource's life: check + create, check + update, refresh, destroy. */
+async function lifecycle(crud: Crud, declared: Record<string, unknown>, changed: Record<string, unknown>): Promise<void> {
+  const checked = await crud.check({}, declared);
+  expect(checked.failures ?? []).toEqual([]);
+  const created = await crud.create(checked.inputs as Record<string, unknown>);
+  const news = (await crud.check(created.outs ?? {}, changed)).inputs as Record<string, unknown>;
+  const updated = await crud.update(created.id, created.outs ?? {}, news);
+  const refreshed = await crud.read(created.id, updated.outs ?? {});
+  expect(refreshed.id).toBe(created.id);
+  await crud.delete(created.id, refreshed.props ?? {});
 }
 
 describe("VI/JSON client against the offline twin", () => {
@@ -42,13 +78,42 @@ describe("VI/JSON client against the offline twin", () => {
     expect(twin.sim.server.stats.requests - before).toBe(1);
   });
 
-  it("starts a task and sees it finish through the PropertyCollector", async () => {
+  it("waits for a task through the PropertyCollector (CreateFilter, WaitForUpdatesEx, no Task.info polling), reporting its progress up to 100", async () => {
     const connection = await connect();
+    const seen = observe();
     const progress: number[] = [];
     const outcome = await waitForTask(connection, await started(powerOffVm(connection, "vm-102", soon())), { deadline: Date.now() + 10_000, onProgress: (p) => progress.push(p) });
     expect(outcome).toMatchObject({ status: "success", info: { state: "success" } });
-    expect((await readProperties(connection, vm("vm-102"), ["runtime.powerState"], soon()))["runtime.powerState"]).toBe("poweredOff");
+    expect(twin.sim.world.vms.get("vm-102")?.powerState).toBe("poweredOff");
+    expect(seen.count("POST PropertyCollector/CreateFilter")).toBe(1);
+    expect(seen.count("POST PropertyCollector/WaitForUpdatesEx")).toBeGreaterThanOrEqual(1);
+    expect(seen.count("GET Task/info")).toBe(0);
+    // The twin reports 0, 25, 50, 75 and 100 through the collector; a long poll may fold several steps into one answer.
+    expect(progress.length).toBeGreaterThan(0);
+    expect(progress.every((p, i) => p >= 0 && p <= 100 && (i === 0 || p > progress[i - 1]!))).toBe(true);
+    expect(progress[progress.length - 1]).toBe(100);
     await waitForTask(connection, await started(powerOnVm(connection, "vm-102", soon())), soon());
+  });
+
+  it("after creating, updating, refreshing and deleting a VmPowerState, a VmSnapshot and an FtSecondary, the twin holds no PropertyFilter and one PropertyCollector per session", async () => {
+    const vm = (name: string, powerState: "poweredOn" | "poweredOff") => twin.sim.world.addVm({ name, powerState }).id;
+    const [powerVm, snapshotVm, ftVm] = [vm("collector-power", "poweredOn"), vm("collector-snapshot", "poweredOn"), vm("collector-ft", "poweredOn")];
+    const seen = observe();
+    await Promise.all([
+      lifecycle(vmPowerState, { vmId: powerVm, state: "poweredOff", shutdownMode: "hard" }, { vmId: powerVm, state: "poweredOn" }),
+      lifecycle(vmSnapshot, { vmId: snapshotVm, name: "collector-audit" }, { vmId: snapshotVm, name: "collector-audit", description: "renamed in place" }),
+      lifecycle(ftSecondary, { vmId: ftVm }, { vmId: ftVm, enabled: false }),
+    ]);
+    expect(twin.sim.world.inventory().snapshots.filter((snapshot) => snapshot.vmId === snapshotVm)).toEqual([]);
+    expect(twin.sim.world.inventory().vms.find((entry) => entry.id === ftVm)?.ftRole).toBe("none");
+
+    // Every awaited task had its own filter, destroyed once when it settled (off the critical path, so waited for here).
+    await seen.filtersGone();
+    expect(seen.filtersCreated().length).toBeGreaterThanOrEqual(6);
+    expect(seen.filtersDestroyed().sort()).toEqual(seen.filtersCreated().sort());
+    expect(seen.creatorSessions().size).toBe(1);
+    for (const collectors of seen.liveCollectors().values()) expect(collectors.length).toBeLessThanOrEqual(1);
+    expect(seen.count("POST PropertyCollector/CreatePropertyCollector")).toBeLessThanOrEqual(1);
   });
 
   it("keeps the fault of a refused call", async () => {
@@ -103,10 +168,35 @@ describe("VI/JSON client against the offline twin", () => {
     expect((error as ConfigurationError).setting).toBe("vsphere:apiRelease");
   });
 
-  it("survives a burst of 503s on reads", async () => {
+  it("retries a read the twin answered twice with 503, and the third try succeeds", async () => {
     const connection = await connect();
-    twin.sim.server.faults.configure({ fail503: 2 });
+    const seen = observe();
+    const injectedBefore = twin.sim.server.faults.injected;
+    const triedBefore = twin.sim.server.stats.byRoute["GET VirtualMachine/name"] ?? 0;
+    twin.sim.server.faults.configure({ fail503: 2, pathContains: "/VirtualMachine/vm-101/name" });
     expect(await getProperty(connection, vm("vm-101"), "name", soon())).toBe("app-01");
-    expect(runtimeState().requestCount).toBeGreaterThan(0);
+    expect(twin.sim.server.faults.injected - injectedBefore).toBe(2);
+    expect(twin.sim.server.faults.describe().fail503).toBe(0);
+    expect((twin.sim.server.stats.byRoute["GET VirtualMachine/name"] ?? 0) - triedBefore).toBe(3);
+    expect(seen.count("GET VirtualMachine/name")).toBe(1);
   });
+
+  for (const [first, path, route] of [
+    ["release negotiation", "/api/vcenter/system", "POST /api/vcenter/system"],
+    ["ServiceInstance content", "/ServiceInstance/ServiceInstance/content", "GET ServiceInstance/content"],
+    ["Login", "/SessionManager/SessionManager/Login", "POST SessionManager/Login"],
+  ] as const) {
+    it(`connects when the twin answers the first two ${first} requests of a new session with 503`, async () => {
+      const seen = observe();
+      const injectedBefore = twin.sim.server.faults.injected;
+      twin.sim.server.faults.configure({ fail503: 2, pathContains: path });
+      const connection = await connect("vsphere", Date.now() + 20_000);
+      expect(connection.session.id).toBeTruthy();
+      expect(twin.sim.server.faults.injected - injectedBefore).toBe(2);
+      expect(twin.sim.server.faults.describe().fail503).toBe(0);
+      expect(seen.count(route)).toBe(1);
+      expect(seen.count("POST SessionManager/Login")).toBe(1);
+      expect(twin.sim.world.sessions.peek(connection.session.id)).toBeDefined();
+    });
+  }
 });

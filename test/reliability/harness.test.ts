@@ -107,8 +107,8 @@ describe("simulator fault modes the matrix relies on", () => {
   it("restart refuses connections while down and serves the same world on the same port afterwards", async () => {
     const server = twin.zstack.server;
     const vm = twin.zstack.world.addVm({ name: "survives-restart" });
+    // restart() closes the listening socket before it returns its promise: the port refuses from then until it listens again.
     const restarting = server.restart({ downMs: 300 });
-    await new Promise((resolve) => setTimeout(resolve, 100));
     expect(await post(twin.zstack.url, "/zstack/v1/accounts/login")).toBe("dropped");
     await restarting;
     expect(await post(twin.zstack.url, "/zstack/v1/accounts/login")).not.toBe("dropped");

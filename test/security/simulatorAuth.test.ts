@@ -6,11 +6,8 @@
 import * as net from "node:net";
 import * as os from "node:os";
 import { startOfflineTwin, type OfflineTwin } from "../../simulator";
-import { faultToleranceMethods } from "../../simulator/vsphere/faultTolerance";
-import { MANAGED_OBJECT_PROPERTIES } from "../../simulator/vsphere/managedObjectProperties";
-import { powerMethods } from "../../simulator/vsphere/power";
-import { propertyCollectorMethods } from "../../simulator/vsphere/propertyCollector";
-import { snapshotMethods } from "../../simulator/vsphere/snapshots";
+import { viMethods } from "../../simulator/vsphere/handlers";
+import { MANAGED_OBJECT_PROPERTIES } from "../../simulator/vsphere/handlers/managedObjectProperties";
 import { ADMIN_ROUTES } from "../simulator/support/adminRoutes";
 
 let twin: OfflineTwin;
@@ -32,9 +29,8 @@ describe("vSphere twin", () => {
   const ANONYMOUS_PROPERTIES = ["ServiceInstance/content", "SessionManager/currentSession"];
 
   function methodRoutes(): { verb: string; route: string }[] {
-    const methods = [...powerMethods, ...snapshotMethods, ...faultToleranceMethods, ...propertyCollectorMethods(twin.vsphere.propertyCollector)];
+    const methods = viMethods(twin.vsphere.world, twin.vsphere.propertyCollector);
     const routes = methods.map((method) => ({ verb: "POST", route: `${method.moType}/${method.name}` }));
-    routes.push({ verb: "POST", route: "SessionManager/Logout" });
     for (const [moType, properties] of Object.entries(MANAGED_OBJECT_PROPERTIES)) {
       for (const property of Object.keys(properties)) routes.push({ verb: "GET", route: `${moType}/${property}` });
     }

@@ -3,6 +3,8 @@
  * sessions, faults as HTTP 500 JSON, property GETs, request body validation, RetrievePropertiesEx, admin API.
  */
 import { startVsphereSimulator, type VsphereSimulator } from "../../simulator/vsphere";
+import { z } from "zod";
+import * as requestBodies from "../../simulator/vsphere/requestBodies";
 import { SPEC_TYPES } from "../../simulator/vsphere/specSchemas";
 
 const RELEASE = "8.0.3.0";
@@ -216,6 +218,34 @@ describe("properties, faults and request bodies", () => {
     const named = await http("POST", sdk("VirtualMachine/vm-103/PowerOnVM_Task"), { session: token, body: { _typeName: "PowerOnVMRequestType" } });
     expect(named.status).toBe(200);
     expect(record(named.body)).toMatchObject({ _typeName: "ManagedObjectReference", type: "Task" });
+  });
+});
+
+describe("request body schemas follow the spec's request types", () => {
+  /** Each `*RequestType` body schema: its parameters, required ones without `?`. */
+  function requestTypes(): Record<string, string[]> {
+    const found: Record<string, string[]> = {};
+    for (const value of Object.values(requestBodies)) {
+      if (!(value instanceof z.ZodObject)) continue;
+      const shape = value.shape as Record<string, z.ZodType>;
+      const typeName = shape._typeName instanceof z.ZodOptional ? (shape._typeName.unwrap() as z.ZodLiteral).value : undefined;
+      if (typeof typeName !== "string" || !typeName.endsWith("RequestType")) continue;
+      found[typeName] = Object.keys(shape)
+        .filter((key) => key !== "_typeName")
+        .map((key) => (shape[key].safeParse(undefined).success ? `${key}?` : key));
+    }
+    return found;
+  }
+
+  test("every body has exactly the spec's parameters, required where the spec requires them", () => {
+    const bodies = requestTypes();
+    expect(Object.keys(bodies).length).toBeGreaterThan(20);
+    for (const [typeName, parameters] of Object.entries(bodies)) {
+      const spec = SPEC_TYPES[typeName];
+      expect({ typeName, known: spec !== undefined }).toEqual({ typeName, known: true });
+      const expected = Object.keys(spec.fields).map((field) => (spec.required.includes(field) ? field : `${field}?`));
+      expect({ typeName, parameters: [...parameters].sort() }).toEqual({ typeName, parameters: expected.sort() });
+    }
   });
 });
 

@@ -32,8 +32,9 @@ export interface ResourceDeclaration {
 export const CONNECTION_INPUT = "connection";
 export const ENDPOINT_OUTPUT = "endpoint";
 
-export function declareResource<D extends ResourceDeclaration>(declaration: D): D {
-  return declaration;
+/** A declaration, with the names of every property its resource class has (inputs, outputs and `endpoint`). */
+export function declareResource<D extends ResourceDeclaration>(declaration: D): D & { propertyNames(): readonly string[] } {
+  return { ...declaration, propertyNames: () => outputNames(declaration) };
 }
 
 /** The full input schema, `connection` included. */

@@ -4,8 +4,8 @@ import * as pulumi from "@pulumi/pulumi";
 export interface DeclaredOutputs {
   vendor: string;
   type: string;
-  /** Output names that are not inputs. */
-  outputs: readonly string[];
+  /** Every property the resource has: its inputs (an optional one left out is still filled by the engine) and its outputs. */
+  propertyNames(): readonly string[];
 }
 
 /**
@@ -20,7 +20,7 @@ export abstract class DeclaredResource extends pulumi.dynamic.Resource {
 
   protected constructor(provider: pulumi.dynamic.ResourceProvider, declaration: DeclaredOutputs, name: string, args: object, opts?: pulumi.CustomResourceOptions) {
     const slots: Record<string, undefined> = {};
-    for (const output of [...declaration.outputs, "endpoint"]) slots[output] = undefined;
-    super(provider, name, { ...args, ...slots }, opts, declaration.vendor, declaration.type);
+    for (const property of declaration.propertyNames()) slots[property] = undefined;
+    super(provider, name, { ...slots, ...args }, opts, declaration.vendor, declaration.type);
   }
 }

@@ -114,6 +114,32 @@ export function taskInfo(taskId: string, fields: Record<string, unknown>): Recor
   return { _typeName: "TaskInfo", key: taskId, task: moref("Task", taskId), ...fields };
 }
 
+/**
+ * A WaitForUpdatesEx answer reporting Task.info paths of several tasks, each path its own change as vSphere sends them
+ * (enums and Any boxed): `{ "task-7": { state: "running", progress: 40 } }`.
+ */
+export function taskUpdates(version: string, tasks: Record<string, { state: string; progress?: number; filter?: string }>): unknown {
+  return {
+    _typeName: "UpdateSet",
+    version,
+    filterSet: Object.entries(tasks).map(([taskId, info]) => ({
+      _typeName: "PropertyFilterUpdate",
+      filter: moref("PropertyFilter", info.filter ?? `f-${taskId}`),
+      objectSet: [
+        {
+          _typeName: "ObjectUpdate",
+          kind: "modify",
+          obj: moref("Task", taskId),
+          changeSet: [
+            { _typeName: "PropertyChange", name: "info.state", op: "assign", val: boxed("TaskInfoState", info.state) },
+            ...(info.progress === undefined ? [] : [{ _typeName: "PropertyChange", name: "info.progress", op: "assign", val: boxed("int", info.progress) }]),
+          ],
+        },
+      ],
+    })),
+  };
+}
+
 export interface VsphereMock {
   /** The MockAgent of the running test. */
   readonly agent: MockAgent;

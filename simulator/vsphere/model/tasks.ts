@@ -4,10 +4,10 @@
  * The work itself runs at completion (`complete`), so a change made out of band meanwhile can still fail the task.
  * Admin hooks: hang the next task (it never finishes), fail the next task with a given fault, per-operation durations.
  */
-import { faultBody, faults, VimFaultError, type FaultBody } from "./faults";
+import { faultBody, faults, VimFaultError, type FaultBody } from "../faults";
+import { moRef, type MoRef } from "../wire";
+import type { Inventory } from "./inventory";
 import type { TaskState } from "./stateTypes";
-import { isoTime, moRef, type MoRef } from "./wire";
-import type { VsphereWorld } from "./world";
 
 export interface TaskSpec {
   /** Method name, e.g. `PowerOnVM_Task`. */
@@ -59,7 +59,7 @@ export class TaskRunner {
   readonly failurePlans: TaskFailurePlan[] = [];
   readonly hangPlans: TaskHangPlan[] = [];
 
-  constructor(private readonly world: VsphereWorld) {}
+  constructor(private readonly inventory: Inventory) {}
 
   ref(task: TaskState): MoRef {
     return moRef("Task", task.id);
@@ -100,11 +100,11 @@ export class TaskRunner {
     };
     this.tasks.set(id, task);
     if (spec.lockVmId) this.busyByVm.set(spec.lockVmId, id);
-    this.world.notify("Task", id);
+    this.inventory.notify("Task", id);
 
     const failure = spec.presetError ?? this.takeFailurePlan(spec);
     const hang = this.takeHangPlan(spec);
-    const durationMs = this.world.taskDurationFor(spec.name, spec.lockVmId ?? spec.entityId);
+    const durationMs = this.inventory.taskDurationFor(spec.name, spec.lockVmId ?? spec.entityId);
     const timers: RunningTimers = { handles: [] };
     this.timers.set(id, timers);
     const hangs = hang || !Number.isFinite(durationMs);
@@ -126,7 +126,7 @@ export class TaskRunner {
         task.state = "running";
         task.startTime = Date.now();
         task.progress = 0;
-        this.world.notify("Task", id);
+        this.inventory.notify("Task", id);
         if (hangs) return;
         const total = Math.max(0, durationMs);
         for (const step of PROGRESS_STEPS) {
@@ -134,7 +134,7 @@ export class TaskRunner {
             setTimeout(() => {
               if (task.state !== "running") return;
               task.progress = step;
-              this.world.notify("Task", id);
+              this.inventory.notify("Task", id);
             }, (total * step) / 100),
           );
         }
@@ -197,7 +197,7 @@ export class TaskRunner {
       task.error = error;
     }
     if (task.lockedVmId && this.busyByVm.get(task.lockedVmId) === task.id) this.busyByVm.delete(task.lockedVmId);
-    this.world.notify("Task", task.id);
+    this.inventory.notify("Task", task.id);
   }
 
   private takeFailurePlan(spec: TaskSpec): FaultBody | undefined {
@@ -219,35 +219,4 @@ function matches(plan: { vmId?: string; method?: string }, spec: TaskSpec): bool
   if (plan.method !== undefined && plan.method !== spec.name) return false;
   if (plan.vmId !== undefined && plan.vmId !== spec.lockVmId && plan.vmId !== spec.entityId) return false;
   return true;
-}
-
-/** TaskInfo data object (required fields of the schema plus the optional ones that are set). */
-export function taskInfoData(task: TaskState): Record<string, unknown> {
-  const info: Record<string, unknown> = {
-    _typeName: "TaskInfo",
-    key: task.id,
-    task: moRef("Task", task.id),
-    name: task.name,
-    descriptionId: task.descriptionId,
-    entity: moRef(task.entityType, task.entityId),
-    entityName: task.entityName,
-    state: task.state,
-    cancelled: task.cancelled,
-    cancelable: task.cancelable,
-    reason: { _typeName: "TaskReasonUser", userName: task.userName },
-    queueTime: isoTime(task.queueTime),
-    eventChainId: task.eventChainId,
-  };
-  if (task.state === "running" && task.lockedVmId) info.locked = [moRef("VirtualMachine", task.lockedVmId)];
-  if (task.error) info.error = task.error;
-  if (task.result !== undefined) info.result = task.result;
-  if (task.progress !== undefined) info.progress = task.progress;
-  if (task.startTime !== undefined) info.startTime = isoTime(task.startTime);
-  if (task.completeTime !== undefined) info.completeTime = isoTime(task.completeTime);
-  return info;
-}
-
-/** Starts a task on the world's runner. */
-export function startTask(world: VsphereWorld, spec: TaskSpec): MoRef {
-  return world.taskRunner.start(spec);
 }

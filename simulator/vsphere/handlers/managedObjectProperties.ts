@@ -4,13 +4,14 @@
  * and a reader that builds the wire data object from the state. Unset values are `undefined` (GET answers null, the
  * property collector leaves them out).
  */
-import { faults } from "./faults";
-import { ftStateOf } from "./faultTolerance";
-import { SPEC_TYPES } from "./specSchemas";
-import type { SnapshotState, VmState } from "./stateTypes";
-import { taskInfoData } from "./tasks";
-import { isRecord, isoTime, moRef } from "./wire";
-import type { VsphereWorld } from "./world";
+import { faults } from "../faults";
+import { escapeEntityName } from "../model/entityNames";
+import { ftStateOf, needSecondaryReasonOf } from "../model/faultTolerance";
+import { folderChildren, folderChildTypes, parentOf, vmsOnHost } from "../model/inventoryTree";
+import type { ContainerViewState, EntityRef, FolderState, SnapshotState, TaskState, VmState } from "../model/stateTypes";
+import type { VsphereWorld } from "../model/world";
+import { SPEC_TYPES } from "../specSchemas";
+import { isRecord, isoTime, moRef, type MoRef } from "../wire";
 
 export interface PropertyDefinition {
   /** Declared type (specSchemas notation). */
@@ -67,10 +68,38 @@ const snapshotProperty = (type: string, read: (world: VsphereWorld, snapshot: Sn
   read: (world, moId) => read(world, world.requireSnapshot(moId)),
 });
 
+const refOf = (entity: EntityRef): MoRef => moRef(entity.type, entity.id);
+const refsOrUnset = (entities: EntityRef[]): MoRef[] | undefined => (entities.length ? entities.map(refOf) : undefined);
+const nameOrUnset = (name: string | undefined): string | undefined => (name === undefined ? undefined : escapeEntityName(name));
+
+/** ManagedEntity.parent of any entity the simulator models (unset for the root folder). */
+const parentProperty = (moType: string): PropertyDefinition => ({
+  type: "ManagedObjectReference",
+  read: (world, moId) => {
+    const parent = parentOf(world, { type: moType, id: moId });
+    return parent ? refOf(parent) : undefined;
+  },
+});
+
+const folderProperty = (type: string, read: (world: VsphereWorld, folder: FolderState) => unknown): PropertyDefinition => ({
+  type,
+  read: (world, moId) => read(world, world.requireFolder(moId)),
+});
+
+const containerViewProperty = (type: string, read: (world: VsphereWorld, view: ContainerViewState) => unknown): PropertyDefinition => ({
+  type,
+  read: (world, moId) => {
+    const view = world.views.get(moId);
+    if (!view) throw faults.managedObjectNotFound(moRef("ContainerView", moId));
+    return read(world, view);
+  },
+});
+
 /** The properties each managed object type exposes, by name. */
 export const MANAGED_OBJECT_PROPERTIES: Record<string, Record<string, PropertyDefinition>> = {
   VirtualMachine: {
     name: vmProperty("string", (_world, vm) => escapeEntityName(vm.name)),
+    parent: parentProperty("VirtualMachine"),
     config: vmProperty("VirtualMachineConfigInfo", (world, vm) => vmConfigInfo(world, vm)),
     runtime: vmProperty("VirtualMachineRuntimeInfo", (world, vm) => vmRuntimeInfo(world, vm)),
     guest: vmProperty("GuestInfo", (_world, vm) => vmGuestInfo(vm)),
@@ -98,18 +127,41 @@ export const MANAGED_OBJECT_PROPERTIES: Record<string, Record<string, PropertyDe
   },
   HostSystem: {
     name: { type: "string", read: (world, moId) => world.requireHost(moId).name },
-    parent: { type: "ManagedObjectReference", read: (world, moId) => moRef("ClusterComputeResource", world.requireHost(moId).clusterId) },
+    parent: parentProperty("HostSystem"),
+    vm: { type: "ManagedObjectReference[]", read: (world, moId) => refsOrUnset(vmsOnHost(world, world.requireHost(moId).id).map((vm) => ({ type: "VirtualMachine", id: vm.id }))) },
   },
   ClusterComputeResource: {
-    name: { type: "string", read: (world, moId) => world.clusters.get(moId)?.name },
+    name: { type: "string", read: (world, moId) => nameOrUnset(world.clusters.get(moId)?.name) },
+    parent: parentProperty("ClusterComputeResource"),
     host: {
       type: "ManagedObjectReference[]",
       read: (world, moId) => world.clusters.get(moId)?.hostIds.map((id) => moRef("HostSystem", id)),
     },
   },
-  Datastore: { name: { type: "string", read: (world, moId) => world.datastores.get(moId)?.name } },
-  Datacenter: { name: { type: "string", read: (world) => world.datacenter.name } },
-  Folder: { name: { type: "string", read: () => "Datacenters" } },
+  Datastore: {
+    name: { type: "string", read: (world, moId) => nameOrUnset(world.datastores.get(moId)?.name) },
+    parent: parentProperty("Datastore"),
+  },
+  Datacenter: {
+    name: { type: "string", read: (world) => escapeEntityName(world.datacenter.name) },
+    parent: parentProperty("Datacenter"),
+    vmFolder: { type: "ManagedObjectReference", read: (world) => moRef("Folder", world.datacenter.vmFolderId) },
+    hostFolder: { type: "ManagedObjectReference", read: (world) => moRef("Folder", world.datacenter.hostFolderId) },
+    datastoreFolder: { type: "ManagedObjectReference", read: (world) => moRef("Folder", world.datacenter.datastoreFolderId) },
+    networkFolder: { type: "ManagedObjectReference", read: (world) => moRef("Folder", world.datacenter.networkFolderId) },
+  },
+  Folder: {
+    name: folderProperty("string", (_world, folder) => escapeEntityName(folder.name)),
+    parent: parentProperty("Folder"),
+    childEntity: folderProperty("ManagedObjectReference[]", (world, folder) => refsOrUnset(folderChildren(world, folder))),
+    childType: folderProperty("string[]", (_world, folder) => folderChildTypes(folder.kind)),
+  },
+  ContainerView: {
+    view: containerViewProperty("ManagedObjectReference[]", (world, view) => refsOrUnset(world.views.contents(view))),
+    container: containerViewProperty("ManagedObjectReference", (_world, view) => refOf(view.container)),
+    type: containerViewProperty("string[]", (_world, view) => (view.types.length ? [...view.types] : undefined)),
+    recursive: containerViewProperty("boolean", (_world, view) => view.recursive),
+  },
   ServiceInstance: { content: { type: "ServiceContent", read: (world) => serviceContent(world) } },
 };
 
@@ -149,11 +201,6 @@ export function topLevelProperties(moType: string): string[] {
 }
 
 // ---- data object builders ------------------------------------------------------------------------------------------
-
-/** Entity names escape `%`, `/` and `\` (spec: VirtualMachine.name). */
-export function escapeEntityName(name: string): string {
-  return name.replace(/%/g, "%25").replace(/\//g, "%2f").replace(/\\/g, "%5c");
-}
 
 function vmxPath(world: VsphereWorld, vm: VmState): string {
   const datastore = world.datastores.get(vm.datastoreId)?.name ?? "datastore";
@@ -222,7 +269,8 @@ export function vmRuntimeInfo(world: VsphereWorld, vm: VmState): Record<string, 
   };
   if (vm.bootTime !== undefined && vm.powerState === "poweredOn") runtime.bootTime = isoTime(vm.bootTime);
   if (vm.suspendTime !== undefined && vm.powerState === "suspended") runtime.suspendTime = isoTime(vm.suspendTime);
-  if (state === "needSecondary") runtime.needSecondaryReason = "lostConnection";
+  const needSecondaryReason = needSecondaryReasonOf(world, vm);
+  if (needSecondaryReason) runtime.needSecondaryReason = needSecondaryReason;
   if (vm.powerState === "poweredOn") {
     runtime.maxCpuUsage = 4600;
     runtime.maxMemoryUsage = 4096;
@@ -348,6 +396,32 @@ export function serviceContent(world: VsphereWorld): Record<string, unknown> {
     taskManager: moRef("TaskManager", "TaskManager"),
     searchIndex: moRef("SearchIndex", "SearchIndex"),
   };
+}
+
+/** TaskInfo data object (required fields of the schema plus the optional ones that are set). */
+export function taskInfoData(task: TaskState): Record<string, unknown> {
+  const info: Record<string, unknown> = {
+    _typeName: "TaskInfo",
+    key: task.id,
+    task: moRef("Task", task.id),
+    name: task.name,
+    descriptionId: task.descriptionId,
+    entity: moRef(task.entityType, task.entityId),
+    entityName: task.entityName,
+    state: task.state,
+    cancelled: task.cancelled,
+    cancelable: task.cancelable,
+    reason: { _typeName: "TaskReasonUser", userName: task.userName },
+    queueTime: isoTime(task.queueTime),
+    eventChainId: task.eventChainId,
+  };
+  if (task.state === "running" && task.lockedVmId) info.locked = [moRef("VirtualMachine", task.lockedVmId)];
+  if (task.error) info.error = task.error;
+  if (task.result !== undefined) info.result = task.result;
+  if (task.progress !== undefined) info.progress = task.progress;
+  if (task.startTime !== undefined) info.startTime = isoTime(task.startTime);
+  if (task.completeTime !== undefined) info.completeTime = isoTime(task.completeTime);
+  return info;
 }
 
 /** Numeric order of `x.y.z.a` releases. */

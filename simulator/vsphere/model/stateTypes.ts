@@ -1,9 +1,30 @@
-/** The simulator's internal state records. Wire shapes are built from them in `managedObjectProperties.ts`. */
-import type { FaultBody, PowerState } from "./faults";
+/** The simulator's internal state records. Wire shapes are built from them in `handlers/managedObjectProperties.ts`. */
+import type { FaultBody, PowerState } from "../faults";
+
+/** A managed entity of the inventory tree, by managed object type and id. */
+export interface EntityRef {
+  type: string;
+  id: string;
+}
 
 export interface DatacenterState {
   id: string;
   name: string;
+  vmFolderId: string;
+  hostFolderId: string;
+  datastoreFolderId: string;
+  networkFolderId: string;
+}
+
+/** What a folder holds: the root folder holds datacenters, a datacenter's folders hold VMs, clusters, datastores, networks. */
+export type FolderKind = "root" | "vm" | "host" | "datastore" | "network";
+
+export interface FolderState {
+  id: string;
+  name: string;
+  kind: FolderKind;
+  /** The parent folder, or the datacenter for its top folders; none for the root folder. */
+  parent?: EntityRef;
 }
 
 export interface ClusterState {
@@ -17,6 +38,8 @@ export interface HostState {
   id: string;
   name: string;
   clusterId: string;
+  /** Hardware (BIOS) uuid, what FindByUuid with vmSearch false matches. */
+  uuid: string;
   /** A failed host is `notResponding`: nothing runs or is placed there. */
   failed: boolean;
 }
@@ -40,9 +63,14 @@ export interface SnapshotState {
   childIds: string[];
 }
 
+/** VirtualMachineNeedSecondaryReason values. */
+export type NeedSecondaryReason = "initializing" | "divergence" | "lostConnection" | "partialHardwareFailure" | "userAction" | "checkpointError" | "other";
+
 export interface FtPrimaryState {
   role: "primary";
   secondaryIds: string[];
+  /** false: a secondary that went down is not re-spawned (the group stays needSecondary). Default true. */
+  respawnSecondaries?: boolean;
 }
 
 export interface FtSecondaryState {
@@ -51,6 +79,8 @@ export interface FtSecondaryState {
   enabled: boolean;
   /** Synchronization of a powered-on secondary with its primary. */
   sync: "starting" | "running";
+  /** Why an enabled secondary is down while its primary runs (reported as the primary's needSecondaryReason). */
+  downReason?: NeedSecondaryReason;
 }
 
 export type GuestOperation = "shutdown" | "reboot" | "standby";
@@ -61,6 +91,8 @@ export interface VmState {
   uuid: string;
   instanceUuid: string;
   template: boolean;
+  /** The VM folder the VM is in. */
+  folderId: string;
   clusterId: string;
   hostId: string;
   datastoreId: string;
@@ -106,4 +138,14 @@ export interface TaskState {
   completeTime?: number;
   eventChainId: number;
   userName: string;
+}
+
+/** A ContainerView of one session: the entities under `container` (of `types`, all when empty), computed when read. */
+export interface ContainerViewState {
+  id: string;
+  /** The session token of the session that created it (views are session objects). */
+  ownerToken: string;
+  container: EntityRef;
+  types: string[];
+  recursive: boolean;
 }

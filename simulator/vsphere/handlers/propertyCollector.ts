@@ -5,13 +5,15 @@
  * their session and die with it (pending waits then end with RequestCanceled).
  * Versions: each UpdateSet version remembers what the client has been told; passing an older version again replays the
  * changes since then, an unknown version is InvalidCollectorVersion, no version means "everything" (kind enter).
- * Limits: no traversal (ObjectSpec.selectSet → NotSupported); partialUpdates is accepted but whole property values
- * at the requested paths are reported.
+ * ObjectSpec.selectSet traverses (objectSelection.ts), e.g. a ContainerView's `view`; a filter that traverses follows
+ * its traversals anew at each update, so objects enter and leave it as the inventory changes.
+ * RetrievePropertiesEx pages: at most `options.maxObjects` objects (or the server's 1000) per answer, with a `token`
+ * for ContinueRetrievePropertiesEx while more remain; the last page has no token.
+ * Limits: partialUpdates is accepted but whole property values at the requested paths are reported.
  */
 import { randomUUID } from "node:crypto";
-import { faultBody, faults, vimFault, VimFaultError } from "./faults";
-import { propertyPathType, readPropertyPath, topLevelProperties, MANAGED_OBJECT_PROPERTIES } from "./managedObjectProperties";
-import { defineMethod, type CallContext, type RegisteredMethod } from "./methodRegistry";
+import { faultBody, faults, vimFault, VimFaultError } from "../faults";
+import type { VsphereWorld } from "../model/world";
 import {
   continueRetrievePropertiesExBody,
   createFilterBody,
@@ -21,25 +23,20 @@ import {
   retrievePropertiesExBody,
   waitForUpdatesExBody,
   type PropertyFilterSpecInput,
-} from "./requestBodies";
-import type { Session } from "./sessions";
-import { boxAny, moRef, type MoRef } from "./wire";
-import type { VsphereWorld } from "./world";
+} from "../requestBodies";
+import type { Session } from "../sessions";
+import { boxAny, moRef, type MoRef } from "../wire";
+import { propertyPathType, readPropertyPath, topLevelProperties, MANAGED_OBJECT_PROPERTIES } from "./managedObjectProperties";
+import { defineMethod, type CallContext, type RegisteredMethod } from "./methodRegistry";
+import { normalizeObjectSelection, objectKey, objectOfKey, selectObjects, type ObjectSelection, type SelectedObject } from "./objectSelection";
 
 export const SERVICE_COLLECTOR_ID = "propertyCollector";
 const MAX_KEPT_VERSIONS = 64;
 /** Longest wait when the client sets no maxWaitSeconds ("policy may still cause it to return null"). */
 const POLICY_MAX_WAIT_SECONDS = 600;
 
-interface WatchedObject {
-  type: string;
-  id: string;
-  key: string;
-  skip: boolean;
-}
-
 interface NormalizedSpec {
-  objects: WatchedObject[];
+  selection: ObjectSelection;
   /** Paths per managed object type. */
   paths: Map<string, string[]>;
   reportMissing: boolean;
@@ -75,10 +72,6 @@ interface Collector {
   waiters: Set<Waiter>;
   retrieveTokens: Map<string, { objects: unknown[]; pageSize: number }>;
   evaluationScheduled: boolean;
-}
-
-function objectKey(type: string, id: string): string {
-  return `${type}:${id}`;
 }
 
 export class PropertyCollectorService {
@@ -146,7 +139,7 @@ export class PropertyCollectorService {
 
   createFilter(session: Session, collectorId: string, spec: PropertyFilterSpecInput, partialUpdates: boolean): MoRef {
     const collector = this.collector(session, collectorId);
-    const normalized = this.normalizeSpec(spec);
+    const normalized = this.normalizeSpec(spec, session.token);
     const id = `session[${session.key}]${randomUUID()}`;
     collector.filters.set(id, { id, spec: normalized, partialUpdates });
     this.filterOwners.set(id, this.collectorKey(session, collectorId));
@@ -163,7 +156,7 @@ export class PropertyCollectorService {
   }
 
   /** Validates a PropertyFilterSpec the way CreateFilter does. */
-  private normalizeSpec(spec: PropertyFilterSpecInput): NormalizedSpec {
+  private normalizeSpec(spec: PropertyFilterSpecInput, sessionToken: string): NormalizedSpec {
     if (spec.objectSet.length === 0) throw faults.invalidArgument("spec.objectSet", "The filter spec selects no objects.");
     const paths = new Map<string, string[]>();
     for (const propertySpec of spec.propSet) {
@@ -174,25 +167,14 @@ export class PropertyCollectorService {
       paths.set(propertySpec.type, [...existing, ...requested.filter((path) => !existing.includes(path))]);
     }
     const reportMissing = spec.reportMissingObjectsInResults === true;
-    const objects: WatchedObject[] = [];
-    const seen = new Set<string>();
-    for (const objectSpec of spec.objectSet) {
-      if (objectSpec.selectSet && objectSpec.selectSet.length > 0) throw faults.notSupported("The simulator's PropertyCollector does not traverse selectSet; list the objects in objectSet.");
-      const { type, value } = objectSpec.obj;
-      if (!reportMissing && !this.world.exists(type, value)) throw faults.managedObjectNotFound(moRef(type, value));
-      const key = objectKey(type, value);
-      if (seen.has(key)) continue;
-      seen.add(key);
-      objects.push({ type, id: value, key, skip: objectSpec.skip === true });
-    }
-    return { objects, paths, reportMissing };
+    return { selection: normalizeObjectSelection(this.world, sessionToken, spec.objectSet, reportMissing), paths, reportMissing };
   }
 
   // ---- reading -------------------------------------------------------------------------------------------------
 
   /** Path → serialized value of the object's requested properties (unset ones left out); undefined if it does not exist. */
-  private readObject(object: WatchedObject, paths: string[]): Map<string, string> | undefined {
-    if (!this.world.exists(object.type, object.id)) return undefined;
+  private readObject(object: { type: string; id: string }, paths: string[], sessionToken: string): Map<string, string> | undefined {
+    if (!this.world.exists(object.type, object.id, sessionToken)) return undefined;
     const values = new Map<string, string>();
     for (const path of paths) {
       let value: unknown;
@@ -216,10 +198,10 @@ export class PropertyCollectorService {
   retrieve(session: Session, collectorId: string, specSet: PropertyFilterSpecInput[], maxObjects: number | undefined): unknown {
     const collector = this.collector(session, collectorId);
     if (maxObjects !== undefined && maxObjects <= 0) throw faults.invalidArgument("options.maxObjects", "maxObjects must be positive.");
-    const merged = new Map<string, { object: WatchedObject; paths: string[] }>();
+    const merged = new Map<string, { object: SelectedObject; paths: string[] }>();
     for (const spec of specSet) {
-      const normalized = this.normalizeSpec(spec);
-      for (const object of normalized.objects) {
+      const normalized = this.normalizeSpec(spec, session.token);
+      for (const object of selectObjects(this.world, session.token, normalized.selection)) {
         if (object.skip) continue;
         const typePaths = normalized.paths.get(object.type);
         if (!typePaths) continue;
@@ -230,7 +212,7 @@ export class PropertyCollectorService {
     }
     const objects: unknown[] = [];
     for (const { object, paths } of merged.values()) {
-      const values = this.readObject(object, paths);
+      const values = this.readObject(object, paths, session.token);
       if (!values) continue;
       const content: Record<string, unknown> = { _typeName: "ObjectContent", obj: moRef(object.type, object.id) };
       if (values.size > 0) content.propSet = [...values].map(([path, serialized]) => this.dynamicProperty(object.type, path, serialized));
@@ -317,12 +299,16 @@ export class PropertyCollectorService {
       next.set(filter.id, reported);
       const objectSet: Record<string, unknown>[] = [];
       const missingSet: Record<string, unknown>[] = [];
-      for (const object of filter.spec.objects) {
+      const selected = selectObjects(this.world, collector.sessionToken, filter.spec.selection);
+      const selectedKeys = new Set(selected.map((object) => object.key));
+      // An object a traversal no longer reaches leaves the filter, like one that no longer exists.
+      const departed = [...previous.objects.keys()].filter((key) => !selectedKeys.has(key)).map((key) => ({ ...objectOfKey(key), key, skip: false, departed: true }));
+      for (const object of [...selected, ...departed]) {
         if (object.skip) continue;
         const paths = filter.spec.paths.get(object.type);
         if (!paths) continue;
         const before = previous.objects.get(object.key);
-        const now = this.readObject(object, paths);
+        const now = "departed" in object ? undefined : this.readObject(object, paths, collector.sessionToken);
         if (!now && !before) {
           if (filter.spec.reportMissing && !previous.missing.has(object.key)) {
             missingSet.push({ _typeName: "MissingObject", obj: moRef(object.type, object.id), fault: faultBody("ManagedObjectNotFound", { obj: moRef(object.type, object.id) }) });
@@ -355,7 +341,7 @@ export class PropertyCollectorService {
     return { _typeName: "UpdateSet", version, filterSet, truncated };
   }
 
-  private objectUpdate(object: WatchedObject, before: Map<string, string> | undefined, now: Map<string, string> | undefined): Record<string, unknown> | undefined {
+  private objectUpdate(object: SelectedObject, before: Map<string, string> | undefined, now: Map<string, string> | undefined): Record<string, unknown> | undefined {
     const obj = moRef(object.type, object.id);
     if (!now) return { _typeName: "ObjectUpdate", kind: "leave", obj };
     const changeSet: Record<string, unknown>[] = [];
@@ -385,7 +371,7 @@ export class PropertyCollectorService {
     for (const collector of this.collectors.values()) {
       if (collector.waiters.size === 0 || collector.evaluationScheduled) continue;
       for (const filter of collector.filters.values()) {
-        if (filter.spec.objects.some((object) => object.key === key)) {
+        if (filter.spec.selection.followsInventory || filter.spec.selection.roots.some((root) => root.object.key === key)) {
           this.scheduleEvaluation(collector);
           break;
         }
