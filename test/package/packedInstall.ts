@@ -17,12 +17,12 @@ export interface PackedInstall {
   stackDir: string;
 }
 
-export function npm(args: string[], cwd: string): string {
+function npm(args: string[], cwd: string): string {
   return execFileSync("npm", args, { cwd, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"], maxBuffer: 64 * 1024 * 1024 });
 }
 
 /** `npm pack` skips `prepare` here: `npm test` built dist/ already, and a rebuild would rewrite it under other suites. */
-export function pack(workDir: string): { tarball: string; shipped: string[] } {
+function pack(workDir: string): { tarball: string; shipped: string[] } {
   const packed = JSON.parse(npm(["pack", "--json", "--ignore-scripts", "--pack-destination", workDir], REPO)) as { filename: string; files: { path: string }[] }[];
   return { tarball: path.join(workDir, packed[0]!.filename), shipped: packed[0]!.files.map((f) => f.path) };
 }
