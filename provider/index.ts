@@ -29,11 +29,15 @@ export type { VmInstanceRecoveryArgs, VmInstanceRecoveryOutputs, VmInstanceRecov
 
 export { FtSecondary, ftSecondaryProvider } from "./resources/vsphere/ftSecondary/resource";
 export type { FtSecondaryArgs, FtSecondaryInputs, FtSecondaryOutputs, PowerOnOutcome } from "./resources/vsphere/ftSecondary/args";
+export { FtFailoverTest, ftFailoverTestProvider } from "./resources/vsphere/ftFailoverTest/resource";
+export type { FtFailoverTestArgs, FtFailoverTestInputs, FtFailoverTestOutputs, FtTestMode, FtTestResult } from "./resources/vsphere/ftFailoverTest/args";
 
 export { VmPowerState, vmPowerStateProvider } from "./resources/vsphere/vmPowerState/resource";
 export type { VmPowerStateArgs, VmPowerStateInputs, VmPowerStateOutputs, DeclaredPowerState } from "./resources/vsphere/vmPowerState/args";
 export { VmSnapshot, vmSnapshotProvider } from "./resources/vsphere/vmSnapshot/resource";
 export type { VmSnapshotArgs, VmSnapshotInputs, VmSnapshotOutputs } from "./resources/vsphere/vmSnapshot/args";
+export { VmSnapshotRevert, vmSnapshotRevertProvider } from "./resources/vsphere/vmSnapshotRevert/resource";
+export type { VmSnapshotRevertArgs, VmSnapshotRevertInputs, VmSnapshotRevertOutputs } from "./resources/vsphere/vmSnapshotRevert/args";
 
 export { FailoverPlanRun, failoverPlanRunProvider } from "./resources/veeam/failoverPlanRun/resource";
 export type { FailoverPlanRunArgs, FailoverPlanRunOutputs, RunResult as FailoverRunResult } from "./resources/veeam/failoverPlanRun/args";

@@ -1,67 +1,18 @@
 import * as crud from "../../provider/resources/vsphere/ftSecondary/provider";
-import { BASE, CONTENT, HELLO, RELEASE, boxed, moref as ref, useVsphereMock, type Answer, type Seen } from "./support/vsphereMock";
+import { BASE, boxed, moref as ref, type Seen } from "./support/vsphereMock";
+import { useRoutedVcenter } from "./support/routedVcenter";
 
 /**
- * The exact VI/JSON requests FtSecondary sends (URL, method, session header, body), answered by a small routed fake:
- * login, RetrievePropertiesEx from a property table, `*_Task` methods answering Task MoRefs, Task.info polling (the fake
- * refuses CreatePropertyCollector with NotSupported, so the waiter polls), and the FT query/GETs.
+ * The exact VI/JSON requests FtSecondary sends (URL, method, session header, body), answered by a small routed fake
+ * (support/routedVcenter.ts): login, RetrievePropertiesEx from a property table, `*_Task` methods, Task.info polling,
+ * and the FT query/GETs.
  */
 
 const SESSION = "sess-ft-1";
 const str = (value: string) => boxed("string", value);
 
-const mock = useVsphereMock();
-const { seen } = mock;
-
-/** Property values by "Type:id" then path, as RetrievePropertiesEx returns them (val of DynamicProperty). */
-let properties: Record<string, Record<string, unknown>>;
-/** Extra routes: "METHOD /path-after-release" → answer. */
-let routes: Record<string, (call: Seen) => Answer>;
-/** Task results by task id. */
-let taskResults: Record<string, { state: "success" | "error"; result?: unknown; error?: unknown }>;
-let nextTask: number;
-
-function retrieve(body: { specSet: { propSet: { type: string; pathSet: string[] }[]; objectSet: { obj: { type: string; value: string } }[] }[] }): Answer {
-  const objects: unknown[] = [];
-  for (const spec of body.specSet) {
-    for (const { obj } of spec.objectSet) {
-      const table = properties[`${obj.type}:${obj.value}`];
-      if (!table) continue;
-      const paths = spec.propSet.find((set) => set.type === obj.type)?.pathSet ?? [];
-      objects.push({ _typeName: "ObjectContent", obj: ref(obj.type, obj.value), propSet: paths.filter((path) => table[path] !== undefined).map((path) => ({ _typeName: "DynamicProperty", name: path, val: table[path] })) });
-    }
-  }
-  return { status: 200, body: { _typeName: "RetrieveResult", objects } };
-}
-
-function route(call: Seen): Answer {
-  if (call.path === HELLO) return { status: 200, body: { api_release: RELEASE } };
-  const rest = call.path.startsWith(BASE) ? call.path.slice(BASE.length) : call.path;
-  const key = `${call.method} ${rest}`;
-  if (routes[key]) return routes[key]!(call);
-  if (key === "GET /ServiceInstance/ServiceInstance/content") return { status: 200, body: CONTENT };
-  if (key === "POST /SessionManager/SessionManager/Login") return { status: 200, body: { _typeName: "UserSession", key: "k", userName: "admin" }, headers: { "vmware-api-session-id": SESSION } };
-  if (key === "POST /PropertyCollector/propertyCollector/CreatePropertyCollector") return { status: 500, body: { _typeName: "NotSupported" } };
-  if (key === "POST /PropertyCollector/propertyCollector/RetrievePropertiesEx") return retrieve(call.body as Parameters<typeof retrieve>[0]);
-  const task = /^GET \/Task\/([^/]+)\/info$/.exec(key);
-  if (task) {
-    const outcome = taskResults[task[1]!] ?? { state: "success" };
-    return { status: 200, body: { _typeName: "TaskInfo", key: task[1], task: ref("Task", task[1]!), state: outcome.state, cancelled: false, cancelable: false, queueTime: "2026-01-01T00:00:00Z", ...(outcome.result ? { result: outcome.result } : {}), ...(outcome.error ? { error: outcome.error } : {}) } };
-  }
-  if (/^POST \/VirtualMachine\/[^/]+\/[A-Za-z]+_Task$/.test(key)) {
-    const id = `task-${nextTask++}`;
-    return { status: 200, body: ref("Task", id) };
-  }
-  return { status: 404, body: { error: `no route ${key}` } };
-}
-
-beforeEach(() => {
-  routes = {};
-  taskResults = {};
-  nextTask = 1;
-  properties = {};
-  mock.routeAll(route);
-});
+const fake = useRoutedVcenter(SESSION);
+const { seen, properties, routes, taskResults } = fake;
 
 /** vm-42 (primary, on host-10) with vm-43 as its secondary once `ftOn` is called. */
 function primaryVm(options: { ftOn?: boolean; secondaryState?: string; devices?: unknown[] } = {}): void {
@@ -89,7 +40,7 @@ const secondaryOpResult = (attempted: boolean) => ({
 });
 
 function methodCalls(): Seen[] {
-  return seen.filter((call) => /\/VirtualMachine\/[^/]+\/[A-Za-z]+(_Task|Ex)$/.test(call.path));
+  return fake.methodCalls().filter((call) => call.path.includes("/VirtualMachine/"));
 }
 
 describe("FtSecondary requests", () => {
@@ -167,6 +118,70 @@ describe("FtSecondary requests", () => {
     expect(updated.outs).toMatchObject({ enabled: true, powerOnAttempted: true, powerOnOutcome: "poweredOn" });
   });
 
+  it("create waits for protection by reading the primary's runtime and config.ftInfo until it is running", async () => {
+    primaryVm();
+    const setPrimaryState = (state: string) => {
+      properties["VirtualMachine:vm-42"]!["runtime"] = { ...(properties["VirtualMachine:vm-42"]!["runtime"] as object), faultToleranceState: state };
+    };
+    routes["POST /VirtualMachine/vm-42/CreateSecondaryVMEx_Task"] = () => {
+      taskResults["task-c"] = { state: "success", result: secondaryOpResult(true) };
+      turnFtOn("starting");
+      setPrimaryState("starting");
+      return { status: 200, body: ref("Task", "task-c") };
+    };
+    // vSphere reports the group running from the third look of the wait on.
+    let looks = 0;
+    routes["POST /PropertyCollector/propertyCollector/RetrievePropertiesEx"] = (call) => {
+      const paths = (call.body as { specSet: { propSet: { pathSet: string[] }[] }[] }).specSet[0]!.propSet[0]!.pathSet;
+      if (paths.join(",") === "runtime,config.ftInfo" && ++looks === 3) {
+        setPrimaryState("running");
+        turnFtOn("running");
+      }
+      return fake.retrieve(call);
+    };
+    const created = await crud.create({ vmId: "vm-42", timeoutSeconds: 60 });
+    const watches = seen.filter((call) => call.path.endsWith("/RetrievePropertiesEx") && JSON.stringify(call.body).includes('"pathSet":["runtime","config.ftInfo"]'));
+    expect(watches.length).toBeGreaterThanOrEqual(3);
+    for (const watch of watches) expect((watch.body as { specSet: { objectSet: { obj: unknown }[] }[] }).specSet[0]!.objectSet.map((set) => set.obj)).toContainEqual(ref("VirtualMachine", "vm-42"));
+    expect(created.outs).toMatchObject({ waitForProtection: true, faultToleranceState: "running", secondaryPowerState: "poweredOn" });
+  });
+
+  it("create with waitForProtection false returns while the group is still starting, without watching it", async () => {
+    primaryVm();
+    routes["POST /VirtualMachine/vm-42/CreateSecondaryVMEx_Task"] = () => {
+      taskResults["task-c"] = { state: "success", result: secondaryOpResult(true) };
+      turnFtOn("starting");
+      properties["VirtualMachine:vm-42"]!["runtime"] = { ...(properties["VirtualMachine:vm-42"]!["runtime"] as object), faultToleranceState: "starting" };
+      return { status: 200, body: ref("Task", "task-c") };
+    };
+    const created = await crud.create({ vmId: "vm-42", waitForProtection: false, timeoutSeconds: 60 });
+    expect(created.outs).toMatchObject({ waitForProtection: false, faultToleranceState: "starting" });
+    expect(seen.some((call) => JSON.stringify(call.body ?? "").includes('"pathSet":["runtime","config.ftInfo"]'))).toBe(false);
+  });
+
+  it("a power-on vSphere reports as failed is not waited for: a partial failure naming its fault", async () => {
+    primaryVm();
+    routes["POST /VirtualMachine/vm-42/CreateSecondaryVMEx_Task"] = () => {
+      const failed = {
+        _typeName: "ClusterPowerOnVmResult",
+        notAttempted: [{ _typeName: "ClusterNotAttemptedVmInfo", vm: ref("VirtualMachine", "vm-43"), fault: { _typeName: "NoHostSuitableForFtSecondary", faultMessage: [{ key: "k", message: "No compatible host." }] } }],
+      };
+      taskResults["task-c"] = { state: "success", result: { _typeName: "FaultToleranceSecondaryOpResult", vm: ref("VirtualMachine", "vm-43"), powerOnAttempted: true, powerOnResult: failed } };
+      turnFtOn("enabled");
+      properties["VirtualMachine:vm-42"]!["runtime"] = { ...(properties["VirtualMachine:vm-42"]!["runtime"] as object), faultToleranceState: "needSecondary", needSecondaryReason: "other" };
+      (properties["VirtualMachine:vm-43"]!["runtime"] as Record<string, unknown>)["powerState"] = "poweredOff";
+      return { status: 200, body: ref("Task", "task-c") };
+    };
+    const error = (await crud.create({ vmId: "vm-42", timeoutSeconds: 60 }).catch((caught: unknown) => caught)) as { name: string; message: string; id: string; properties: Record<string, unknown> };
+    expect(error.name).toBe("PartialFailureError");
+    expect(error.id).toBe("vm-42");
+    expect(error.message).toBe(
+      'Fault Tolerance was turned on for VM "app-42" (vm-42), but the group was not protected (vSphere could not power the secondary on: NoHostSuitableForFtSecondary: No compatible host). vSphere reports faultToleranceState needSecondary (needSecondaryReason other); the secondary vm-43 is poweredOff. The group is recorded in the stack: `pulumi refresh` shows when vSphere has the secondary running, `pulumi destroy` turns FT off. Set waitForProtection: false not to wait.',
+    );
+    expect(error.properties).toMatchObject({ vmId: "vm-42", secondaryVmId: "vm-43", faultToleranceState: "needSecondary", powerOnOutcome: "failed" });
+    expect(seen.some((call) => JSON.stringify(call.body ?? "").includes('"pathSet":["runtime","config.ftInfo"]'))).toBe(false);
+  });
+
   it("delete sends TurnOffFaultToleranceForVM_Task without a body, and nothing when FT is already off", async () => {
     turnFtOn();
     routes["POST /VirtualMachine/vm-42/TurnOffFaultToleranceForVM_Task"] = () => {
@@ -180,6 +195,30 @@ describe("FtSecondary requests", () => {
     seen.length = 0;
     await crud.delete("vm-42", { vmId: "vm-42", timeoutSeconds: 60 });
     expect(methodCalls()).toEqual([]);
+  });
+
+  it("delete after a failover sends MakePrimaryVM_Task {vm: vmId} on the current primary, then turns FT off through vmId", async () => {
+    const running = (host: string) => ({ _typeName: "VirtualMachineRuntimeInfo", host: ref("HostSystem", host), powerState: "poweredOn", faultToleranceState: "running" });
+    const primaryOf = (secondary: string) => ({ _typeName: "FaultTolerancePrimaryConfigInfo", role: 1, instanceUuids: [], configPaths: [], secondaries: [ref("VirtualMachine", secondary)] });
+    const secondaryOf = (primary: string) => ({ _typeName: "FaultToleranceSecondaryConfigInfo", role: 2, instanceUuids: [], configPaths: [], primaryVM: ref("VirtualMachine", primary) });
+    // A failover made vm-43 the primary; vm-42 (the declared VM) is its secondary.
+    properties["VirtualMachine:vm-42"] = { name: str("app-42"), runtime: running("host-10"), "config.ftInfo": secondaryOf("vm-43") };
+    properties["VirtualMachine:vm-43"] = { name: str("app-42"), runtime: running("host-12"), "config.ftInfo": primaryOf("vm-42") };
+    routes["POST /VirtualMachine/vm-43/MakePrimaryVM_Task"] = () => {
+      properties["VirtualMachine:vm-42"]!["config.ftInfo"] = primaryOf("vm-43");
+      properties["VirtualMachine:vm-43"]!["config.ftInfo"] = secondaryOf("vm-42");
+      return { status: 200, body: ref("Task", "task-mp") };
+    };
+    routes["POST /VirtualMachine/vm-42/TurnOffFaultToleranceForVM_Task"] = () => {
+      delete properties["VirtualMachine:vm-42"]!["config.ftInfo"];
+      delete properties["VirtualMachine:vm-43"];
+      return { status: 200, body: ref("Task", "task-off") };
+    };
+    await crud.delete("vm-42", { vmId: "vm-42", timeoutSeconds: 60 });
+    expect(methodCalls().map((call) => [call.path.replace(BASE, ""), call.body])).toEqual([
+      ["/VirtualMachine/vm-43/MakePrimaryVM_Task", { vm: ref("VirtualMachine", "vm-42") }],
+      ["/VirtualMachine/vm-42/TurnOffFaultToleranceForVM_Task", undefined],
+    ]);
   });
 
   it("check asks QueryFaultToleranceCompatibilityEx {forLegacyFt:false}, reads the cluster's HA setting, and keeps each fault's own type", async () => {

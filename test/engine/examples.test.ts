@@ -90,7 +90,7 @@ const examples = fs.readdirSync(path.join(REPO, "examples")).filter((name) => fs
 
 describe("example programs", () => {
   it("each has a Pulumi.yaml for nodejs and depends on the package by name", () => {
-    expect(examples.sort()).toEqual(["dr-drill", "flagship", "ft-app-tier", "recover-zstack-vm", "snapshot-then-power"]);
+    expect(examples.sort()).toEqual(["dr-drill", "flagship", "ft-app-tier", "ft-drill", "recover-zstack-vm", "snapshot-then-power"]);
     for (const example of examples) {
       expect(fs.readFileSync(path.join(REPO, "examples", example, "Pulumi.yaml"), "utf8")).toMatch(/runtime:\s*nodejs/);
       const pkg = JSON.parse(fs.readFileSync(path.join(REPO, "examples", example, "package.json"), "utf8")) as { dependencies: Record<string, string> };
@@ -149,6 +149,43 @@ describe("example programs", () => {
       },
       afterDestroy: () => {
         expect(snapshotsNamed("vm-102", "pre-change CHG-1")).toEqual([]);
+        expect(vsphereVm("vm-102").powerState).toBe("poweredOn");
+      },
+    });
+  });
+
+  it("ft-drill runs through the engine against the twin: the tier is protected, then each VM's failover test", async () => {
+    expectNotFaultTolerant("vm-101");
+    expectNotFaultTolerant("vm-102");
+    await runThrough("ft-drill", declaredBy("ft-drill", { drillMonth: "2026-11" }), {
+      afterUp: () => {
+        // Each test made the secondary the primary; the group runs protected again, the declared VM is its secondary.
+        for (const vmId of ["vm-101", "vm-102"]) {
+          const vm = vsphereVm(vmId);
+          expect({ vmId, ftRole: vm.ftRole }).toEqual({ vmId, ftRole: "secondary" });
+          expect(vsphereVm(vm.primaryId!).faultToleranceState).toBe("running");
+        }
+      },
+      afterDestroy: () => {
+        // Destroy made each declared VM the primary again before turning FT off: they are still there.
+        expectNotFaultTolerant("vm-101");
+        expectNotFaultTolerant("vm-102");
+      },
+    });
+  });
+
+  it("snapshot-then-power's rollback variant runs through the engine against the twin: snapshot, revert to it, power on", async () => {
+    const program = declaredBy("snapshot-then-power", { vmId: "vm-102", changeTicket: "CHG-2", rollback: "CHG-2-r1" });
+    expect(program.map((resource) => resource.type)).toEqual(["vsphere:VmSnapshot", "vsphere:VmSnapshotRevert", "vsphere:VmPowerState"]);
+    await runThrough("snapshot-then-power", program, {
+      afterUp: () => {
+        const [snapshot] = snapshotsNamed("vm-102", "pre-change CHG-2");
+        // Reverted to it (it is the current snapshot), and powered on after the revert (dependsOn), not before.
+        expect(vsphereVm("vm-102")).toMatchObject({ currentSnapshotId: snapshot!.id, powerState: "poweredOn" });
+      },
+      afterDestroy: () => {
+        // The revert's destroy changes nothing; the snapshot's removes it.
+        expect(snapshotsNamed("vm-102", "pre-change CHG-2")).toEqual([]);
         expect(vsphereVm("vm-102").powerState).toBe("poweredOn");
       },
     });

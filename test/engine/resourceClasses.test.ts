@@ -16,6 +16,8 @@ const SAMPLE_ARGS: Record<string, Record<string, unknown>> = {
   VmPowerState: { vmId: "vm-101", state: "poweredOff" },
   VmInstanceRecovery: { vmInstanceUuid: "0123456789abcdef0123456789abcdef" },
   FailoverPlanRun: { planId: "5f0c4c1e-8a56-4b0e-9f3c-2f1a6c0d7a11" },
+  FtFailoverTest: { vmId: "vm-101", triggers: ["2026-11"] },
+  VmSnapshotRevert: { vmId: "vm-101", snapshotId: "snapshot-7" },
 };
 
 beforeAll(() => {

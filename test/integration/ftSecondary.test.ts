@@ -7,6 +7,7 @@ import { vmRef } from "../../provider/vsphere/moref";
 import { waitForTask, type TaskHandle } from "../../provider/vsphere/taskWaiter";
 import { isReconciled, startTask, type TaskStart } from "../../provider/vsphere/tasks";
 import * as crud from "../../provider/resources/vsphere/ftSecondary/provider";
+import * as snapshotCrud from "../../provider/resources/vsphere/vmSnapshot/provider";
 import { useVsphereTwin } from "./support/vsphereTwin";
 
 const twin = useVsphereTwin({ taskDurationMs: 40, ftSyncMs: 60 });
@@ -29,17 +30,9 @@ function newVm(spec: { powerState?: "poweredOn" | "poweredOff"; hostId?: string;
   return twin.sim.world.addVm({ name: spec.name ?? `ft-test-${counter}`, powerState: spec.powerState ?? "poweredOn", hostId: spec.hostId, clusterId: spec.clusterId, template: spec.template }).id;
 }
 
-function vmState(vmId: string) {
-  return twin.sim.world.inventory().vms.find((vm) => vm.id === vmId);
-}
-
-function tasksOn(vmId: string): string[] {
-  return [...twin.sim.world.taskRunner.tasks.values()].filter((task) => task.entityId === vmId).map((task) => task.name);
-}
-
-function requests(): number {
-  return twin.sim.server.stats.requests;
-}
+const vmState = twin.vm;
+const tasksOn = twin.tasksOn;
+const requests = twin.requests;
 
 async function until(what: string, test: () => boolean, ms = 3_000): Promise<void> {
   const end = Date.now() + ms;
@@ -90,14 +83,15 @@ describe("FtSecondary lifecycle against the simulator", () => {
     });
     expect(outs["secondaryHost"]).toMatch(/^host-1[12]$/);
     expect(outs["secondaryPowerState"]).toBe("poweredOn");
-    expect(["starting", "running"]).toContain(outs["faultToleranceState"]);
+    // waitForProtection (default): create ends when the group runs protected, as vSphere reports it then.
+    expect(outs["faultToleranceState"]).toBe("running");
+    expect(vmState(vmId)?.faultToleranceState).toBe("running");
     expect(tasksOn(vmId)).toEqual(["CreateSecondaryVMEx_Task"]);
 
-    // Once synchronized, refresh says running, and a re-apply changes nothing and costs no API call in check.
-    await until("running", () => vmState(vmId)?.faultToleranceState === "running");
+    // So the first refresh finds nothing new, and a re-apply changes nothing and costs no API call in check.
     const refreshed = await crud.read(vmId, outs);
     expect(refreshed.id).toBe(vmId);
-    expect(refreshed.props).toMatchObject({ faultToleranceState: "running", secondaryVmId: outs["secondaryVmId"], powerOnOutcome: "poweredOn" });
+    expect(refreshed.props).toEqual(outs);
     const before = requests();
     const again = await up(vmId, refreshed.props!, { vmId });
     expect(again.diff).toEqual({ changes: false, replaces: [], deleteBeforeReplace: false });
@@ -122,10 +116,12 @@ describe("FtSecondary lifecycle against the simulator", () => {
       metaDataDatastore: "datastore-11",
       secondaryHost: "host-12",
       secondaryPowerState: "poweredOff",
+      // Protected as far as a powered-off primary allows: vSphere starts the secondary with it.
       faultToleranceState: "enabled",
       powerOnAttempted: false,
       powerOnOutcome: "notAttempted",
     });
+    expect(tasksOn(vmId)).toEqual(["CreateSecondaryVMEx_Task"]);
     const secondary = twin.sim.world.vms.get(outs["secondaryVmId"] as string)!;
     expect(secondary.datastoreId).toBe("datastore-12");
     // Powering the primary on takes the secondary with it: refresh reports it, no drift.
@@ -151,7 +147,8 @@ describe("FtSecondary lifecycle against the simulator", () => {
     expect(enabled.diff).toEqual({ changes: true, replaces: [], deleteBeforeReplace: false });
     outs = enabled.outs;
     expect(outs).toMatchObject({ enabled: true, secondaryVmId: created.outs!["secondaryVmId"], powerOnAttempted: true, powerOnOutcome: "poweredOn" });
-    expect(["starting", "running"]).toContain(outs["faultToleranceState"]);
+    // Enabling waits for protection too.
+    expect(outs["faultToleranceState"]).toBe("running");
     expect(tasksOn(vmId).slice(-1)).toEqual(["EnableSecondaryVM_Task"]);
 
     const disabled = await up(vmId, outs, { vmId, enabled: false });
@@ -225,7 +222,7 @@ describe("FtSecondary lifecycle against the simulator", () => {
     await crud.delete(vmId, result.outs);
   });
 
-  it("follows the group after vSphere makes the former secondary the primary, and turns FT off through it", async () => {
+  it("follows the group after vSphere makes the former secondary the primary; destroy makes vmId the primary again, so it is not the VM removed", async () => {
     const vmId = newVm({ powerState: "poweredOn" });
     const created = await createChecked({ vmId });
     const secondaryVmId = created.outs!["secondaryVmId"] as string;
@@ -235,7 +232,25 @@ describe("FtSecondary lifecycle against the simulator", () => {
     const refreshed = await crud.read(vmId, created.outs!);
     expect(refreshed.id).toBe(vmId);
     expect(refreshed.props).toMatchObject({ vmId, primaryVmId: secondaryVmId, secondaryVmId: vmId });
+    await until("running again", () => vmState(secondaryVmId)?.faultToleranceState === "running");
     await crud.delete(vmId, refreshed.props!);
+    expect(tasksOn(secondaryVmId)).toEqual(["MakePrimaryVM_Task"]);
+    expect(tasksOn(vmId).slice(-1)).toEqual(["TurnOffFaultToleranceForVM_Task"]);
+    expect(vmState(vmId)).toMatchObject({ ftRole: "none", faultToleranceState: "notConfigured", powerState: "poweredOn" });
+    expect(vmState(secondaryVmId)).toBeUndefined();
+  });
+
+  it("destroy of a group that is not running after a failover turns FT off through the current primary", async () => {
+    const vmId = newVm({ powerState: "poweredOn" });
+    const created = await createChecked({ vmId });
+    const secondaryVmId = created.outs!["secondaryVmId"] as string;
+    const connection = await connect();
+    await waitForTask(connection, await started(startTask(connection, vmRef(vmId), "MakePrimaryVM_Task", { vm: vmRef(secondaryVmId) }, soon())), soon());
+    // Right after the failover vmId is being re-spawned as the secondary: the group does not run, it cannot fail over.
+    expect(vmState(secondaryVmId)?.faultToleranceState).not.toBe("running");
+    await crud.delete(vmId, created.outs!);
+    expect(tasksOn(vmId)).toEqual(["CreateSecondaryVMEx_Task", "MakePrimaryVM_Task"]);
+    expect(tasksOn(secondaryVmId)).toEqual(["TurnOffFaultToleranceForVM_Task"]);
     expect(vmState(secondaryVmId)?.ftRole).toBe("none");
   });
 
@@ -289,8 +304,23 @@ describe("FtSecondary preview refusals (check)", () => {
     const connection = await connect();
     await waitForTask(connection, await started(createSnapshot(connection, vmId, { name: "before-patch", memory: false, quiesce: false }, soon())), soon());
     const found = await reasons({ vmId });
-    expect(found["vmId"]![0]).toBe(`VM "snappy" (${vmId}) has 1 snapshot ("before-patch"): vSphere does not allow snapshots on Fault Tolerance VMs. Remove them (or the VmSnapshot resources on this VM) first.`);
-    expect(found["vmId"]!.every((reason) => reason.includes(`(${vmId})`))).toBe(true);
+    // One sentence for the snapshots, vSphere's own answer about them included: the reason is given once.
+    expect(found).toEqual({
+      vmId: [
+        `VM "snappy" (${vmId}) has 1 snapshot ("before-patch"): vSphere does not allow snapshots on Fault Tolerance VMs (vSphere's compatibility check: VmConfigIncompatibleForFaultTolerance: The virtual machine has snapshots; fault tolerance cannot be turned on). Remove them (or the VmSnapshot resources on this VM) first.`,
+      ],
+    });
+  });
+
+  it("gives the FT reason once when a VmSnapshot is declared on an FT VM, primary or secondary", async () => {
+    const vmId = newVm({ name: "protected" });
+    const created = await createChecked({ vmId });
+    for (const target of [vmId, created.outs!["secondaryVmId"] as string]) {
+      const checked = await snapshotCrud.check({}, { vmId: target, name: "pre-change" });
+      expect(checked.failures).toHaveLength(1);
+      expect(checked.failures![0]).toMatchObject({ property: "vmId", reason: expect.stringMatching(/snapshots are not supported on Fault Tolerance VMs/) });
+    }
+    await crud.delete(vmId, created.outs!);
   });
 
   it("refuses a VM that is already a secondary, or already fault tolerant", async () => {
@@ -305,7 +335,13 @@ describe("FtSecondary preview refusals (check)", () => {
   });
 
   it("refuses a VM that does not exist", async () => {
-    expect((await reasons({ vmId: "vm-9999" }))["vmId"]).toEqual([expect.stringMatching(/^VM vm-9999 does not exist/)]);
+    expect((await reasons({ vmId: "vm-9999" }))["vmId"]).toEqual(["VM vm-9999 does not exist in vCenter (or this user cannot see it): Fault Tolerance cannot be turned on for it."]);
+  });
+
+  it("says that vmId is a managed object id, not a name, for a VM name given as vmId", async () => {
+    expect((await reasons({ vmId: "batch-01" }))["vmId"]).toEqual([
+      'VM batch-01 does not exist in vCenter (or this user cannot see it): Fault Tolerance cannot be turned on for it. "batch-01" looks like a VM name: vmId takes the VM\'s managed object id ("vm-" and a number, e.g. "vm-42", as in the vSphere Client\'s URL), not its name.',
+    ]);
   });
 
   it("refuses placement on the primary's host, on a missing host or datastore, on another cluster's host", async () => {
@@ -438,5 +474,51 @@ describe("FtSecondary failures and interrupted creates", () => {
     expect(refreshed.props).toMatchObject({ faultToleranceState: "enabled", secondaryPowerState: "poweredOff" });
     expect(await crud.diff(vmId, refreshed.props!, { vmId, enabled: true, timeoutSeconds: 1800 })).toMatchObject({ changes: false });
     await crud.delete(vmId, refreshed.props!);
+  });
+});
+
+describe("FtSecondary waitForProtection", () => {
+  /** Runs `work` while the twin takes `ms` to start a secondary (synchronization time). */
+  async function withSyncTime<T>(ms: number, work: () => Promise<T>): Promise<T> {
+    const usual = twin.sim.world.ftSyncMs;
+    twin.sim.world.ftSyncMs = ms;
+    try {
+      return await work();
+    } finally {
+      twin.sim.world.ftSyncMs = usual;
+    }
+  }
+
+  it("a group that is not protected within timeoutSeconds is a partial failure recording the group, saying what vSphere reports", async () => {
+    const vmId = newVm({ name: "slow-sync" });
+    const error = (await withSyncTime(60_000, () => createChecked({ vmId, timeoutSeconds: 1 })).catch((caught: unknown) => caught)) as PartialFailureError;
+    expect(error).toBeInstanceOf(PartialFailureError);
+    const secondaryVmId = vmState(vmId)!.secondaryIds[0]!;
+    expect(error.id).toBe(vmId);
+    expect(error.message).toBe(
+      `Fault Tolerance was turned on for VM "slow-sync" (${vmId}), but the group was not protected within timeoutSeconds (1). vSphere reports faultToleranceState starting, primary poweredOn; the secondary ${secondaryVmId} is poweredOn. ` +
+        "The group is recorded in the stack: `pulumi refresh` shows when vSphere has the secondary running, `pulumi destroy` turns FT off. Set waitForProtection: false not to wait.",
+    );
+    expect(error.properties).toMatchObject({ vmId, secondaryVmId, faultToleranceState: "starting", waitForProtection: true });
+    // The group exists, recorded: destroy turns FT off.
+    await crud.delete(vmId, error.properties);
+    expect(vmState(vmId)?.ftRole).toBe("none");
+  });
+
+  it("waitForProtection false returns at once while vSphere is still starting the secondary", async () => {
+    const vmId = newVm();
+    const created = await withSyncTime(60_000, () => createChecked({ vmId, waitForProtection: false, timeoutSeconds: 1 }));
+    expect(created.outs).toMatchObject({ waitForProtection: false, faultToleranceState: "starting" });
+    await crud.delete(vmId, created.outs!);
+  });
+
+  it("changing waitForProtection is an update in place that makes no call to vSphere but the read", async () => {
+    const vmId = newVm();
+    const created = await createChecked({ vmId });
+    const result = await up(vmId, created.outs!, { vmId, waitForProtection: false });
+    expect(result.diff).toEqual({ changes: true, replaces: [], deleteBeforeReplace: false });
+    expect(result.outs).toMatchObject({ waitForProtection: false, faultToleranceState: "running" });
+    expect(tasksOn(vmId)).toEqual(["CreateSecondaryVMEx_Task"]);
+    await crud.delete(vmId, result.outs);
   });
 });

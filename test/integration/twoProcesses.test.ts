@@ -115,11 +115,9 @@ describe("two provider processes on one VM at once", () => {
     expect(outcomes.filter((outcome) => outcome.ok && outcome.outs["secondaryVmId"] === vm.secondaryIds[0])).toHaveLength(1);
   });
 
-  // Known gap: the stack that loses the race gets SecondaryVmAlreadyRegistered (vSphere refused its call, it created
-  // nothing), reads the VM back, finds the winner's secondary and reports it as its own partial failure, so both stacks
-  // record the same secondary and destroying either turns FT off under the other. Passes (as `it.failing`) while that
-  // holds; once only the winner records the secondary, make it an `it`.
-  it.failing("the stack that loses the FT race does not record the winner's secondary", async () => {
+  // The stack that loses the race gets SecondaryVmAlreadyRegistered: vSphere refused its call, so the secondary it would
+  // find by reading the VM back is the winner's, and recording it would let either stack's destroy turn FT off under the other.
+  it("the stack that loses the FT race does not record the winner's secondary", async () => {
     const { outcomes } = await bothTurnFtOn();
     expect(recordedSecondaries(outcomes)).toHaveLength(1);
   });

@@ -18,6 +18,7 @@ import {
   type FtGroupView,
 } from "../../provider/resources/vsphere/ftSecondary/state";
 import { ftSecondaryDeclaration } from "../../provider/resources/vsphere/ftSecondary/spec";
+import { describePrimaryState, isProtected } from "../../provider/resources/vsphere/ftSecondary/protection";
 import { inputNames, recordOutputs } from "../../provider/resources/common/declaration";
 
 const ref = (type: string, value: string) => ({ _typeName: "ManagedObjectReference", type, value });
@@ -52,16 +53,17 @@ describe("FtSecondary check: inputs", () => {
   it("applies defaults and costs no API call when vmId is unchanged", async () => {
     const result = await crud.check({ vmId: "vm-101" }, { vmId: "vm-101" });
     expect(result.failures).toEqual([]);
-    expect(result.inputs).toEqual({ vmId: "vm-101", enabled: true, timeoutSeconds: 1800, connection: "vsphere" });
+    expect(result.inputs).toEqual({ vmId: "vm-101", enabled: true, waitForProtection: true, timeoutSeconds: 1800, connection: "vsphere" });
   });
 
   it("names the property and what is allowed for every malformed input", async () => {
     const result = await crud.check(
       {},
-      { vmId: "vm/../42", host: "host 12", datastore: "", metaDataDatastore: 7, enabled: "yes", timeoutSeconds: 0, hostname: "x" },
+      { vmId: "vm/../42", host: "host 12", datastore: "", metaDataDatastore: 7, enabled: "yes", waitForProtection: "always", timeoutSeconds: 0, hostname: "x" },
     );
     const byProperty = Object.fromEntries((result.failures ?? []).map((failure) => [failure.property, failure.reason]));
-    expect(Object.keys(byProperty).sort()).toEqual(["datastore", "enabled", "host", "hostname", "metaDataDatastore", "timeoutSeconds", "vmId"]);
+    expect(Object.keys(byProperty).sort()).toEqual(["datastore", "enabled", "host", "hostname", "metaDataDatastore", "timeoutSeconds", "vmId", "waitForProtection"]);
+    expect(byProperty["waitForProtection"]).toBe('waitForProtection must be true or false (default true); got "always"');
     expect(byProperty["vmId"]).toMatch(/managed object id such as "vm-42"/);
     expect(byProperty["host"]).toMatch(/host must be a managed object id such as "host-12"/);
     expect(byProperty["datastore"]).toMatch(/must not be empty/);
@@ -99,6 +101,11 @@ describe("FtSecondary diff", () => {
 
   it("records a timeout change in place", async () => {
     expect(await crud.diff("vm-101", recorded(), { vmId: "vm-101", enabled: true, timeoutSeconds: 60 })).toMatchObject({ changes: true, replaces: [] });
+  });
+
+  it("records a waitForProtection change in place, and state written before it existed shows no change", async () => {
+    expect(await crud.diff("vm-101", recorded(), { vmId: "vm-101", enabled: true, waitForProtection: false, timeoutSeconds: 1800 })).toMatchObject({ changes: true, replaces: [] });
+    expect(await crud.diff("vm-101", recorded(), { vmId: "vm-101", enabled: true, waitForProtection: true, timeoutSeconds: 1800 })).toMatchObject({ changes: false });
   });
 
   it("replaces on a placement change, deleting first because one VM has one FT group", async () => {
@@ -201,7 +208,7 @@ describe("FtSecondary state mapping", () => {
       faultToleranceType: "checkpointing",
       instanceUuids: ["p", "s"],
     };
-    const inputs = { vmId: "vm-101", host: "host-12", datastore: "datastore-11", metaDataDatastore: "datastore-12", enabled: true, timeoutSeconds: 60, connection: "vsphere" };
+    const inputs = { vmId: "vm-101", host: "host-12", datastore: "datastore-11", metaDataDatastore: "datastore-12", enabled: true, waitForProtection: true, timeoutSeconds: 60, connection: "vsphere" };
     const observed = groupOutputs({ ...view, vmName: "app-01", secondaryHost: "host-11", secondaryPowerState: "poweredOn", primaryHost: "host-10", needSecondaryReason: "none" }, { powerOnAttempted: true, powerOnOutcome: "poweredOn", powerOnFault: "-" }, 2);
     const outs = recordOutputs(ftSecondaryDeclaration, inputs, observed, "https://vc.example.com:443");
     expect(outs).toMatchObject({ vmId: "vm-101", host: "host-12", enabled: true, timeoutSeconds: 60, secondaryVmId: "vm-230", placedDisks: 2, endpoint: "https://vc.example.com:443" });
@@ -281,7 +288,7 @@ describe("FtSecondary preview refusals", () => {
       snapshotNames: ["s1"],
       compatibility: [
         { type: "VmFaultToleranceConfigIssue", message: "The VM has snapshots", details: { reason: "hasSnapshots" } },
-        { type: "VmConfigIncompatibleForFaultTolerance", message: "Unsupported device." },
+        { type: "VmConfigIncompatibleForFaultTolerance", message: "Unsupported device.", details: { fault: { _typeName: "DeviceNotSupported" } } },
         { type: "NotSupported", message: "The virtual machine is not in a vSphere HA enabled cluster." },
       ],
     });
@@ -292,7 +299,42 @@ describe("FtSecondary preview refusals", () => {
     expect(reasons[2]).toMatch(/NotSupported: The virtual machine is not in a vSphere HA enabled cluster\.$/);
   });
 
+  it("gives the snapshot reason once: vSphere's configuration fault without a specific issue joins the snapshot sentence", () => {
+    const unspecified = { type: "VmConfigIncompatibleForFaultTolerance", message: "The virtual machine has snapshots; fault tolerance cannot be turned on.", details: {} };
+    const reasons = refusalReasons({ ...base, snapshotNames: ["before-patch"], compatibility: [unspecified] });
+    expect(reasons).toEqual([
+      'VM "app-07" (vm-7) has 1 snapshot ("before-patch"): vSphere does not allow snapshots on Fault Tolerance VMs (vSphere\'s compatibility check: VmConfigIncompatibleForFaultTolerance: The virtual machine has snapshots; fault tolerance cannot be turned on). Remove them (or the VmSnapshot resources on this VM) first.',
+    ]);
+    // The same fault as the query's own refusal, and twice over: still one sentence.
+    expect(refusalReasons({ ...base, snapshotNames: ["before-patch"], compatibilityRefusal: unspecified, compatibility: [unspecified] })).toHaveLength(1);
+    // Without snapshots it is a reason of its own.
+    expect(refusalReasons({ ...base, compatibility: [unspecified] })).toEqual([expect.stringMatching(/is not compatible with Fault Tolerance: .*VmConfigIncompatibleForFaultTolerance/)]);
+  });
+
   it("names a standalone host", () => {
     expect(refusalReasons({ ...base, cluster: { kind: "standalone", id: "host-50" } })[0]).toMatch(/standalone host \(host-50\)/);
+  });
+});
+
+describe("FtSecondary protection", () => {
+  it("counts running as protected, and enabled only while the primary is off", () => {
+    expect(isProtected({ role: "primary", faultToleranceState: "running", powerState: "poweredOn" }, "protected")).toBe(true);
+    expect(isProtected({ role: "primary", faultToleranceState: "enabled", powerState: "poweredOff" }, "protected")).toBe(true);
+    expect(isProtected({ role: "primary", faultToleranceState: "enabled", powerState: "poweredOff" }, "running")).toBe(false);
+    for (const state of ["starting", "needSecondary", "disabled", "notConfigured"]) {
+      expect(isProtected({ role: "primary", faultToleranceState: state, powerState: "poweredOn" }, "protected")).toBe(false);
+    }
+  });
+
+  it("counts only the group's primary: a secondary also reports running", () => {
+    expect(isProtected({ role: "secondary", faultToleranceState: "running", powerState: "poweredOn" }, "running")).toBe(false);
+    expect(isProtected({ role: "none", faultToleranceState: "running" }, "protected")).toBe(false);
+  });
+
+  it("describes the primary's state with vSphere's reason", () => {
+    expect(describePrimaryState({ faultToleranceState: "needSecondary", needSecondaryReason: "userAction", powerState: "poweredOn" })).toBe(
+      "faultToleranceState needSecondary (needSecondaryReason userAction), primary poweredOn",
+    );
+    expect(describePrimaryState({})).toBe("faultToleranceState unknown");
   });
 });

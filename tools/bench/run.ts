@@ -7,7 +7,8 @@ import { startVsphereSimulator } from "../../simulator/vsphere";
 import { callsPerOperation } from "./callsPerOperation";
 import { describeMachine, formatMachine } from "./machine";
 import { startInProcessTwin, warmUp } from "./inProcess";
-import { callsTable, overheadTable, scaleTable, sizeTable } from "./report";
+import { drillOverhead, type DrillMode } from "./drillOverhead";
+import { callsTable, drillTable, overheadTable, scaleTable, sizeTable } from "./report";
 import { addScaleVms, scaleRefresh } from "./scaleRefresh";
 import { hostStartup, providerSizes } from "./sizes";
 import { stageStack } from "./stack";
@@ -21,6 +22,7 @@ interface Plan {
   scaleRuns: number;
   scaleSizes: number[];
   startupRuns: number;
+  drills: { mode: DrillMode; syncMs: number; runs: number }[];
 }
 
 const FULL: Plan = {
@@ -34,6 +36,12 @@ const FULL: Plan = {
   scaleRuns: 3,
   scaleSizes: [100, 1_000],
   startupRuns: 5,
+  drills: [
+    { mode: "failover", syncMs: 200, runs: 3 },
+    { mode: "failover", syncMs: 2_000, runs: 3 },
+    { mode: "restartSecondary", syncMs: 200, runs: 3 },
+    { mode: "restartSecondary", syncMs: 2_000, runs: 3 },
+  ],
 };
 
 const QUICK: Plan = {
@@ -46,6 +54,7 @@ const QUICK: Plan = {
   scaleRuns: 1,
   scaleSizes: [100, 1_000],
   startupRuns: 3,
+  drills: [{ mode: "failover", syncMs: 200, runs: 2 }],
 };
 
 function progress(line: string): void {
@@ -59,11 +68,11 @@ async function main(): Promise<void> {
   const out: string[] = [];
   out.push(`## Benchmark (${plan.name} run, ${new Date().toISOString()})`, "", `Machine: ${formatMachine(machine)}`, "");
   out.push(
-    `Plan: wait overhead ${plan.wait.map((step) => `${step.taskMs / 1000} s × ${step.runs}`).join(", ")} runs per resource; calls ${plan.callRuns} runs; refresh ${plan.scaleRuns} runs per size; host start ${plan.startupRuns} runs. Figures: median [min–max].`,
+    `Plan: wait overhead ${plan.wait.map((step) => `${step.taskMs / 1000} s × ${step.runs}`).join(", ")} runs per resource; calls ${plan.callRuns} runs; refresh ${plan.scaleRuns} runs per size; host start ${plan.startupRuns} runs; FT tests ${plan.drills.map((step) => `${step.mode} ${step.syncMs} ms × ${step.runs}`).join(", ")}. Figures: median [min–max].`,
     "",
   );
 
-  const tables: { wait?: string; calls?: string; scale?: string; sizes?: string } = {};
+  const tables: { wait?: string; calls?: string; scale?: string; sizes?: string; drills?: string } = {};
   progress("staging the installed package and serializing the providers…");
   const stack = stageStack();
   try {
@@ -96,10 +105,12 @@ async function main(): Promise<void> {
     tables.calls = renderTable(callsTable(await callsPerOperation(sim, plan.callRuns)));
     progress("wait overhead (the long part)…");
     tables.wait = renderTable(overheadTable(await waitOverhead(sim, connection, plan.wait, progress)));
+    progress("FtFailoverTest: secondsUnprotected against the twin's recovery…");
+    tables.drills = renderTable(drillTable(await drillOverhead(sim, plan.drills, progress)));
   } finally {
     await sim.close();
   }
-  for (const table of [tables.wait, tables.calls, tables.scale, tables.sizes]) if (table) out.push(table, "");
+  for (const table of [tables.wait, tables.calls, tables.scale, tables.sizes, tables.drills]) if (table) out.push(table, "");
   out.push(`Total bench time: ${((Date.now() - started) / 1000).toFixed(0)} s. Reproduce: \`npm run bench\` (or \`npm run bench -- --quick\`).`);
   process.stdout.write(`${out.join("\n")}\n`);
 }

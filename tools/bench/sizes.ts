@@ -9,6 +9,8 @@ const PROVIDERS: Record<string, string> = {
   vmPowerStateProvider: "vsphere:VmPowerState",
   failoverPlanRunProvider: "veeam:FailoverPlanRun",
   vmInstanceRecoveryProvider: "zstack:VmInstanceRecovery",
+  ftFailoverTestProvider: "vsphere:FtFailoverTest",
+  vmSnapshotRevertProvider: "vsphere:VmSnapshotRevert",
 };
 
 export interface ProviderSize {

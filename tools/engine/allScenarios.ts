@@ -1,4 +1,20 @@
 import type { LifecycleScenario } from "./scenarios";
-import { failoverPlanRunScenario, ftSecondaryScenario, vmInstanceRecoveryScenario, vmPowerStateScenario, vmSnapshotScenario } from "./scenarios";
+import {
+  failoverPlanRunScenario,
+  ftFailoverTestScenario,
+  ftSecondaryScenario,
+  vmInstanceRecoveryScenario,
+  vmPowerStateScenario,
+  vmSnapshotRevertScenario,
+  vmSnapshotScenario,
+} from "./scenarios";
 
-export const ALL_SCENARIOS: LifecycleScenario[] = [ftSecondaryScenario, vmSnapshotScenario, vmPowerStateScenario, failoverPlanRunScenario, vmInstanceRecoveryScenario];
+export const ALL_SCENARIOS: LifecycleScenario[] = [
+  ftSecondaryScenario,
+  vmSnapshotScenario,
+  vmPowerStateScenario,
+  failoverPlanRunScenario,
+  vmInstanceRecoveryScenario,
+  ftFailoverTestScenario,
+  vmSnapshotRevertScenario,
+];

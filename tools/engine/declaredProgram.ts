@@ -1,7 +1,7 @@
 import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import type { DeclaredResource } from "./engine";
+import type { DeclaredResource, OutputLookup } from "./engine";
 
 /**
  * The resources a Pulumi program declares, found by running it (see programRunner.ts) from a stack folder where the
@@ -15,9 +15,16 @@ export function declaredProgram(repo: string, stackDir: string, programDir: stri
   for (const file of ["index.ts", "tsconfig.json"]) if (fs.existsSync(path.join(programDir, file))) fs.copyFileSync(path.join(programDir, file), path.join(copy, file));
   const output = execFileSync(process.execPath, [runner, copy, project, JSON.stringify(config)], { cwd: stackDir, encoding: "utf8", maxBuffer: 64 * 1024 * 1024 });
   const registered = JSON.parse(output) as { type: string; name: string; inputs: Record<string, unknown> }[];
+  // Under the mocks a resource's id is "<name>-id" (see programRunner.ts): an input holding the id of a resource
+  // registered before it becomes a reference to that resource's real id in the engine.
+  const idOf = new Map<string, string>();
   return registered.map(({ type, name, inputs }) => {
     const { __provider: provider, ...rest } = inputs;
     if (typeof provider !== "string" || !type.startsWith("pulumi-nodejs:dynamic/")) throw new Error(`${name} (${type}) is not a dynamic resource of this package`);
-    return { name, type: type.slice("pulumi-nodejs:dynamic/".length), provider, inputs: rest };
+    const references = Object.entries(rest).filter((entry): entry is [string, string] => typeof entry[1] === "string" && idOf.has(entry[1]));
+    idOf.set(`${name}-id`, name);
+    const declared = { name, type: type.slice("pulumi-nodejs:dynamic/".length), provider };
+    if (references.length === 0) return { ...declared, inputs: rest };
+    return { ...declared, inputs: (output: OutputLookup) => ({ ...rest, ...Object.fromEntries(references.map(([key, id]) => [key, output(idOf.get(id)!, "id")])) }) };
   });
 }

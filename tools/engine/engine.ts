@@ -11,6 +11,7 @@ export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
 const SECRET_SIG_KEY = "4dabf18193072939515e22adb298388d";
 const SECRET_SIG_VALUE = "1b47061264138c4ac30d75fd1eb44270";
 
+/** Another resource's output (`"id"`: its id), as the engine resolves it: unknown during preview when it will change. */
 export type OutputLookup = (resourceName: string, output: string) => unknown;
 
 export interface DeclaredResource {
@@ -139,7 +140,8 @@ export class EngineSimulation {
     const declared = new Set(program.map((resource) => resource.name));
     const lookup: OutputLookup = (resourceName, output) => {
       if (preview && changing.has(resourceName)) return UNKNOWN;
-      return this.state.get(resourceName)?.outputs[output] ?? UNKNOWN;
+      const entry = this.state.get(resourceName);
+      return (output === "id" ? entry?.id : entry?.outputs[output]) ?? UNKNOWN;
     };
     for (const resource of program) {
       const step = await this.apply(resource, lookup, preview).catch((error: unknown): Step => ({ resource: resource.name, type: resource.type, op: "failed", changed: [], error: messageOf(error) }));

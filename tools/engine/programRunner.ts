@@ -1,7 +1,8 @@
 /**
  * Runs a Pulumi TypeScript program the way the nodejs language host does (ts-node, the program's own folder), but with
  * `pulumi.runtime.setMocks` in place of an engine, and prints the resources it registered as JSON: type, name and
- * inputs, `__provider` included (serialized here, by the SDK, from the installed package).
+ * inputs, `__provider` included (serialized here, by the SDK, from the installed package). Each resource's id is
+ * `<name>-id` here: declaredProgram.ts turns an input holding one into a reference to the real id.
  *
  * Usage (cwd = a stack folder with the package installed): node programRunner.js <program dir> <project> <config JSON>
  */

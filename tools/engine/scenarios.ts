@@ -1,5 +1,6 @@
 import type { OfflineTwin } from "../../simulator";
 import { UNKNOWN } from "./engine";
+import { addVm, protectedVm, snapshotOf } from "./twinFixtures";
 
 /**
  * One resource's trip through the engine lifecycle against the offline twin: the inputs for create, an in-place
@@ -53,10 +54,6 @@ export const vmInstanceRecoveryScenario: LifecycleScenario = {
     inputs: (f) => ({ vmInstanceUuid: f["third"], startAfterRecovery: true }),
   },
 };
-
-function addVm(twin: OfflineTwin, name: string, powerState: "poweredOn" | "poweredOff" = "poweredOn"): string {
-  return twin.vsphere.world.addVm({ name, clusterId: "domain-c7", powerState, toolsInstalled: true, toolsRunning: powerState === "poweredOn", guestOperationMs: 50 }).id;
-}
 
 export const ftSecondaryScenario: LifecycleScenario = {
   type: "vsphere:FtSecondary",
@@ -130,4 +127,61 @@ export const failoverPlanRunScenario: LifecycleScenario = {
     arrange: async () => undefined,
     inputs: (f) => ({ planId: f["failing"] }),
   },
+};
+
+let runs = 0;
+
+/**
+ * FtFailoverTest: a failover test of an FT group; a new trigger runs it again (replace). Refresh drops a run only when
+ * its VM is gone: the out-of-band change removes the VM, and names a fresh protected VM for the next `up`.
+ */
+export const ftFailoverTestScenario: LifecycleScenario = {
+  type: "vsphere:FtFailoverTest",
+  providerExport: "ftFailoverTestProvider",
+  setup: async (twin) => {
+    runs += 1;
+    return { vm: await protectedVm(twin, `drill-engine-${runs}-a`), third: await protectedVm(twin, `drill-engine-${runs}-c`) };
+  },
+  previewWithUnknowns: () => ({ vmId: UNKNOWN, triggers: ["2026-11"] }),
+  create: (f) => ({ vmId: f["vm"], triggers: ["2026-11"], timeoutSeconds: 60 }),
+  update: (f) => ({ vmId: f["vm"], triggers: ["2026-11"], timeoutSeconds: 120 }),
+  replace: (f) => ({ vmId: f["vm"], triggers: ["2026-12"], timeoutSeconds: 120 }),
+  outOfBand: async (twin, f) => {
+    const gone = f["vm"]!;
+    twin.vsphere.world.turnOffFtOutOfBand(gone);
+    twin.vsphere.world.removeVm(gone);
+    f["vm"] = await protectedVm(twin, `${gone}-successor`);
+  },
+  refreshShows: "refresh-delete",
+  // The former primary never comes back as the secondary (the twin's re-spawn is off): the run is recorded.
+  partialFailure: {
+    arrange: async (twin, f) => twin.vsphere.world.setFtSecondaryRespawn(f["third"]!, false),
+    inputs: (f) => ({ vmId: f["third"], timeoutSeconds: 2 }),
+  },
+};
+
+/**
+ * VmSnapshotRevert: a revert to a snapshot; another snapshot reverts again (replace). Refresh drops a revert only when
+ * its VM is gone: the out-of-band change removes the VM, and names a fresh VM with a snapshot for the next `up`.
+ */
+export const vmSnapshotRevertScenario: LifecycleScenario = {
+  type: "vsphere:VmSnapshotRevert",
+  providerExport: "vmSnapshotRevertProvider",
+  setup: async (twin) => {
+    runs += 1;
+    const vm = addVm(twin, `revert-engine-${runs}`);
+    return { vm, first: await snapshotOf(twin, vm, "pre-change"), second: await snapshotOf(twin, vm, "after step 1") };
+  },
+  previewWithUnknowns: (f) => ({ vmId: f["vm"], snapshotId: UNKNOWN }),
+  create: (f) => ({ vmId: f["vm"], snapshotId: f["first"], triggers: ["CHG-1"] }),
+  update: (f) => ({ vmId: f["vm"], snapshotId: f["first"], triggers: ["CHG-1"], timeoutSeconds: 600 }),
+  replace: (f) => ({ vmId: f["vm"], snapshotId: f["second"], triggers: ["CHG-1"], timeoutSeconds: 600 }),
+  outOfBand: async (twin, f) => {
+    const gone = f["vm"]!;
+    twin.vsphere.world.removeVm(gone);
+    f["vm"] = addVm(twin, `${gone}-successor`);
+    f["first"] = await snapshotOf(twin, f["vm"], "pre-change");
+    f["second"] = await snapshotOf(twin, f["vm"], "after step 1");
+  },
+  refreshShows: "refresh-delete",
 };

@@ -8,7 +8,15 @@
  */
 import * as path from "node:path";
 
-const PROVIDER_EXPORTS = ["ftSecondaryProvider", "vmSnapshotProvider", "vmPowerStateProvider", "failoverPlanRunProvider", "vmInstanceRecoveryProvider"];
+const PROVIDER_EXPORTS = [
+  "ftSecondaryProvider",
+  "vmSnapshotProvider",
+  "vmPowerStateProvider",
+  "failoverPlanRunProvider",
+  "vmInstanceRecoveryProvider",
+  "ftFailoverTestProvider",
+  "vmSnapshotRevertProvider",
+];
 
 async function main(): Promise<void> {
   const [target, fromDir] = process.argv.slice(2);

@@ -52,3 +52,8 @@ export function triggersField(what: string) {
     .union([z.array(z.unknown()), z.record(z.string(), z.unknown())], { error: expectation("triggers", `a JSON array or object; any change ${what}`) })
     .optional();
 }
+
+/** `triggers` as a JSON array only (e.g. `[drillMonth]`); a change runs the resource again (replace). */
+export function triggerListField(what: string) {
+  return z.array(z.unknown(), { error: expectation("triggers", `an array of values (e.g. ["2026-11"]); any change ${what}`) }).optional();
+}

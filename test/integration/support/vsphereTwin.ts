@@ -11,6 +11,12 @@ export interface VsphereTwin {
   readonly sim: VsphereSimulator;
   /** Records the stack config for the twin's URL and credentials, with `overrides` on top. */
   configure(overrides?: Record<string, string>): void;
+  /** A VM as the twin's inventory shows it (undefined once it is gone). */
+  vm(vmId: string): ReturnType<VsphereSimulator["world"]["inventory"]>["vms"][number] | undefined;
+  /** The methods of the tasks the twin ran on a VM, oldest first. */
+  tasksOn(vmId: string): string[];
+  /** HTTP requests the twin has answered so far. */
+  requests(): number;
 }
 
 export function useVsphereTwin(options: VsphereSimulatorOptions): VsphereTwin {
@@ -24,6 +30,9 @@ export function useVsphereTwin(options: VsphereSimulatorOptions): VsphereTwin {
     configure(overrides = {}) {
       recordStackConfig({ "vsphere:vsphereServer": twin.sim.url, "vsphere:user": twin.sim.username, "vsphere:password": twin.sim.password, ...overrides });
     },
+    vm: (vmId) => twin.sim.world.inventory().vms.find((vm) => vm.id === vmId),
+    tasksOn: (vmId) => [...twin.sim.world.taskRunner.tasks.values()].filter((task) => task.entityId === vmId).map((task) => task.name),
+    requests: () => twin.sim.server.stats.requests,
   };
 
   beforeAll(async () => {

@@ -38,8 +38,17 @@ export interface FtSecondaryArgs extends ConnectionArgs {
    */
   enabled?: pulumi.Input<boolean>;
   /**
-   * How long one create, update or delete may take, waiting for a busy VM included (another task in progress on it).
-   * Creating a secondary copies the primary's disks: allow for their size. Default 1800, from 1 to 21600.
+   * Whether create (and an update that enables the secondary) ends only when the group is protected: `running` when the
+   * primary is powered on, `enabled` when it is off (vSphere starts the secondary with the primary). Default `true`. A
+   * group that does not get there within `timeoutSeconds` is a partial failure: the group is recorded in the stack, and
+   * the error says what vSphere reports (needSecondaryReason, the secondary's power state, the last FT state seen).
+   * `false` returns as soon as vSphere has registered the secondary (it may still be `starting`). Changing it is an
+   * in-place update that makes no call.
+   */
+  waitForProtection?: pulumi.Input<boolean>;
+  /**
+   * How long one create, update or delete may take, waiting for a busy VM and for protection included (another task in
+   * progress on it). Creating a secondary copies the primary's disks: allow for their size. Default 1800, from 1 to 21600.
    */
   timeoutSeconds?: pulumi.Input<number>;
 }
@@ -51,6 +60,7 @@ export interface FtSecondaryInputs {
   datastore?: string;
   metaDataDatastore?: string;
   enabled: boolean;
+  waitForProtection: boolean;
   timeoutSeconds: number;
   connection: string;
 }

@@ -1,7 +1,7 @@
 import * as errors from "../../../errors";
 
 /** A hint per fault type vSphere gives when FT cannot be turned on. */
-function hintFor(faultType: string | undefined): string {
+function ftHint(faultType: string | undefined): string {
   switch (faultType) {
     case "NoHostSuitableForFtSecondary":
       return "vSphere found no host for the secondary: it needs another connected host of the cluster with FT logging and vMotion networking.";
@@ -29,8 +29,8 @@ function sentence(text: string): string {
   return /[.!?]$/.test(text.trim()) ? text.trim() : `${text.trim()}.`;
 }
 
-/** The same kind of error, saying which VM, what failed and what to do. */
-export function explain(error: unknown, what: string, vm: string): unknown {
+/** The same kind of error, saying which VM, what failed and what to do (`hintFor`: a hint per vSphere fault type). */
+export function explain(error: unknown, what: string, vm: string, hintFor: (faultType: string | undefined) => string = ftHint): unknown {
   if (!(error instanceof errors.VmAvailabilityError)) return error;
   const hint = hintFor(error.fault?.type);
   const message = `${what} for ${vm} failed: ${sentence(error.message)}${hint ? ` ${hint}` : ""}`;

@@ -3,6 +3,7 @@ import * as errors from "../../../errors";
 import type * as connections from "../../../vsphere/connection";
 import { readProperties } from "../../../vsphere/properties";
 import { containsUnknown } from "../../common/unknown";
+import { notAnIdHint } from "../shared/vm";
 import { clusterOfHost, objectExists, readPreconditions } from "./observe";
 import { FT_PLACEMENT_INPUTS } from "./spec";
 import { describeVm, moRefId, refusalReasons, unescapeEntityName } from "./state";
@@ -24,7 +25,7 @@ export async function liveFailures(
   let vmName: string | undefined;
   if (changed.vm && vmId) {
     const facts = await readPreconditions(connection, vmId, deadline);
-    if (!facts) return [{ property: "vmId", reason: `VM ${vmId} does not exist in vCenter (or this user cannot see it): Fault Tolerance cannot be turned on for it.` }];
+    if (!facts) return [{ property: "vmId", reason: `VM ${vmId} does not exist in vCenter (or this user cannot see it): Fault Tolerance cannot be turned on for it.${notAnIdHint(vmId)}` }];
     vmName = facts.vmName;
     primaryHost = facts.host;
     for (const reason of refusalReasons(facts)) failures.push({ property: "vmId", reason });

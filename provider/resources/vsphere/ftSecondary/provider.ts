@@ -15,8 +15,9 @@ import type { FtSecondaryInputs } from "./args";
 import { explain } from "./explain";
 import { readGroup, readGroupQuietly } from "./observe";
 import { changedPlacement, liveFailures } from "./preview";
+import { recordGroup, untilProtected } from "./protect";
 import { ftSecondaryDeclaration as declaration } from "./spec";
-import { describeVm, driftOf, groupOutputs, parseSecondaryOpResult, powerRecordOf, refusalReasons, secondaryEnabled, type FtGroupView, type PowerOnRecord } from "./state";
+import { describeVm, driftOf, parseSecondaryOpResult, powerRecordOf, refusalReasons, secondaryEnabled, type FtGroupView, type PowerOnRecord } from "./state";
 import { turnOn } from "./turnOn";
 
 /**
@@ -29,7 +30,8 @@ import { turnOn } from "./turnOn";
  * - read: config.ftInfo + runtime of the group; FT turned off by hand → the resource is gone; a re-spawned secondary
  *   is reported (new secondaryVmId/secondaryHost), not fought.
  * - update: `enabled` toggles EnableSecondaryVM_Task / DisableSecondaryVM_Task; FT found off is turned on again.
- * - delete: TurnOffFaultToleranceForVM_Task on the group's primary; FT already off (or the VM gone) is success.
+ * - delete: TurnOffFaultToleranceForVM_Task on the group's primary, after making vmId the primary again when a failover
+ *   made it the secondary (so the declared VM is not the one removed); FT already off (or the VM gone) is success.
  */
 
 const ENABLE_FAULTS = ["SecondaryVmAlreadyDisabled", "SecondaryVmAlreadyEnabled", "InvalidState"];
@@ -74,7 +76,11 @@ function recorded(values: Record<string, unknown>, key: string): string | undefi
 }
 
 function outputs(connection: connections.VsphereConnection, inputs: FtSecondaryInputs, view: FtGroupView, power: PowerOnRecord, placedDisks: unknown): Record<string, unknown> {
-  return declared.recordOutputs(declaration, inputs, groupOutputs(view, power, typeof placedDisks === "number" ? placedDisks : 0), connection.endpointKey);
+  return recordGroup(connection, inputs, view, power, placedDiskCount(placedDisks));
+}
+
+function placedDiskCount(value: unknown): number {
+  return typeof value === "number" ? value : 0;
 }
 
 /** The error for a VM that is already in an FT group when this resource is about to create one. */
@@ -161,12 +167,30 @@ export async function update(_id: string, olds: Record<string, unknown>, news: R
     // FT was turned off (outside Pulumi, or a create that never finished): turn it on again as declared.
     if (view.role === "none") return { outs: await turnOn(connection, inputs, deadline, view.vmName) };
     let power = powerRecordOf(olds);
-    if (secondaryEnabled(view) !== inputs.enabled) {
-      power = (await setEnabled(connection, inputs, view, deadline)) ?? power;
-      view = (await readGroupQuietly(connection, inputs.vmId, { deadline, expected: [view.secondaryVmId, view.primaryVmId] })) ?? view;
-    }
-    return { outs: outputs(connection, inputs, view, power, olds["placedDisks"]) };
+    if (secondaryEnabled(view) === inputs.enabled) return { outs: outputs(connection, inputs, view, power, olds["placedDisks"]) };
+    power = (await setEnabled(connection, inputs, view, deadline)) ?? power;
+    view = (await readGroupQuietly(connection, inputs.vmId, { deadline, expected: [view.secondaryVmId, view.primaryVmId] })) ?? view;
+    return { outs: await untilProtected(connection, inputs, view, power, placedDiskCount(olds["placedDisks"]), deadline, { operation, done: "The secondary was enabled" }) };
   });
+}
+
+/**
+ * After a failover (a test, or vSphere's own), vmId is the group's secondary, and turning FT off removes the secondaries:
+ * the VM this resource names would be removed. While the group runs, vmId is made the primary again first
+ * (MakePrimaryVM_Task, as a failover test does: no downtime), so FT is turned off through it and it stays. A group that
+ * does not run cannot fail over: FT is turned off through its current primary. Returns the primary to turn FT off on.
+ */
+async function reclaimPrimary(connection: connections.VsphereConnection, vmId: string, deadline: number): Promise<string> {
+  const group = await readGroup(connection, vmId, { deadline });
+  if (!group || group.role !== "secondary" || group.faultToleranceState !== "running") return group?.primaryVmId ?? vmId;
+  const primary = group.primaryVmId;
+  const reclaimed = async (): Promise<boolean> => (await readGroupQuietly(connection, vmId, { deadline, members: false }))?.primaryVmId === vmId;
+  try {
+    await runToEnd(connection, (options) => ft.makePrimaryVm(connection, primary, vmId, options), { deadline, reconcile: async () => ((await reclaimed()) ? "done" : "notStarted") });
+  } catch (error) {
+    throw explain(error, `Making ${vmId} the primary again before turning Fault Tolerance off (MakePrimaryVM_Task)`, describeVm(primary));
+  }
+  return vmId;
 }
 
 async function deleteImpl(id: string, props: Record<string, unknown>): Promise<void> {
@@ -174,15 +198,16 @@ async function deleteImpl(id: string, props: Record<string, unknown>): Promise<v
   const deadline = deadlineAfter(inputs.timeoutSeconds);
   const connection = await connections.connect(inputs.connection, deadline);
   await withVmLock(connection, inputs.vmId, async () => {
-    // Role and primary are all delete needs: the members' runtime is not read.
+    // Role and primary are all delete needs when vmId is the primary: the members' runtime is not read.
     const view = await readGroup(connection, inputs.vmId, { deadline, members: false });
     // The VM is gone, or FT is already off: nothing to undo.
     if (!view || view.role === "none") return;
-    const vm = describeVm(view.primaryVmId, view.primaryVmId === inputs.vmId ? view.vmName : undefined);
+    const primary = view.role === "secondary" ? await reclaimPrimary(connection, inputs.vmId, deadline) : view.primaryVmId;
+    const vm = describeVm(primary, primary === inputs.vmId ? view.vmName : undefined);
     // The VM gone counts as FT off; a group that cannot be read leaves the outcome open.
     const off = async (): Promise<boolean> => ((await readGroup(connection, inputs.vmId, { deadline, members: false }))?.role ?? "none") === "none";
     try {
-      await runToEnd(connection, (options) => ft.turnOffFaultToleranceForVm(connection, view.primaryVmId, options), {
+      await runToEnd(connection, (options) => ft.turnOffFaultToleranceForVm(connection, primary, options), {
         deadline,
         reconcile: async () => ((await off()) ? "done" : "notStarted"),
       });

@@ -20,6 +20,8 @@ export class FtSecondary extends DeclaredResource {
   declare public readonly datastore: pulumi.Output<string | undefined>;
   declare public readonly metaDataDatastore: pulumi.Output<string | undefined>;
   declare public readonly enabled: pulumi.Output<boolean>;
+  /** Whether create and enable wait until the group is protected. */
+  declare public readonly waitForProtection: pulumi.Output<boolean>;
   declare public readonly timeoutSeconds: pulumi.Output<number>;
   /** The primary VM's name. */
   declare public readonly vmName: pulumi.Output<string | undefined>;

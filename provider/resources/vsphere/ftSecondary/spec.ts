@@ -15,6 +15,7 @@ export const ftSecondaryDeclaration = declareResource({
     datastore: moIdField("datastore", "a Datastore for the secondary's files and disks", "datastore-12"),
     metaDataDatastore: moIdField("metaDataDatastore", "a Datastore for the FT metadata file", "datastore-12"),
     enabled: booleanField("enabled", true),
+    waitForProtection: booleanField("waitForProtection", true),
     timeoutSeconds: secondsField("timeoutSeconds", 1800, 21_600),
   }),
   outputs: [

@@ -97,6 +97,8 @@ export interface FtGroupView {
   role: "primary" | "secondary" | "none";
   primaryVmId: string;
   primaryHost?: string;
+  /** The group primary's runtime.powerState. */
+  primaryPowerState?: string;
   secondaryVmId?: string;
   secondaryHost?: string;
   secondaryPowerState?: string;
@@ -230,13 +232,18 @@ export function refusalReasons(facts: FtPreconditions): string[] {
     );
     covered.add("alreadyFt");
   }
-  if (facts.snapshotNames.length > 0) {
+  // vSphere's own words about the VM's configuration, when they come without a specific issue, go into the snapshot
+  // sentence rather than a second sentence about the same snapshots.
+  const snapshotEchoes: string[] = [];
+  const snapshotSentence = (): string => {
     const names = facts.snapshotNames.slice(0, 5).map((name) => `"${name}"`).join(", ");
     const more = facts.snapshotNames.length > 5 ? ` and ${facts.snapshotNames.length - 5} more` : "";
     const count = facts.snapshotNames.length === 1 ? "1 snapshot" : `${facts.snapshotNames.length} snapshots`;
-    reasons.push(`${vm} has ${count} (${names}${more}): vSphere does not allow snapshots on Fault Tolerance VMs. Remove them (or the VmSnapshot resources on this VM) first.`);
-    covered.add("snapshots");
-  }
+    const echo = snapshotEchoes.length > 0 ? ` (vSphere's compatibility check: ${snapshotEchoes.join("; ")})` : "";
+    return `${vm} has ${count} (${names}${more}): vSphere does not allow snapshots on Fault Tolerance VMs${echo}. Remove them (or the VmSnapshot resources on this VM) first.`;
+  };
+  const snapshotIndex = facts.snapshotNames.length > 0 ? reasons.push(snapshotSentence()) - 1 : -1;
+  if (snapshotIndex >= 0) covered.add("snapshots");
   if (facts.cluster?.kind === "standalone") {
     reasons.push(`${vm} runs on a standalone host (${facts.cluster.id}), not in a cluster: Fault Tolerance needs a vSphere HA-enabled cluster.`);
     covered.add("ha");
@@ -246,19 +253,47 @@ export function refusalReasons(facts: FtPreconditions): string[] {
     covered.add("ha");
   }
   const refusal = facts.compatibilityRefusal;
-  // NotSupported from the compatibility query means a template, or FT not supported where the VM is (no HA cluster).
-  if (refusal && !(refusal.type === "NotSupported" && (covered.has("template") || covered.has("ha")))) {
+  const relation = (fault: VendorFault): "covered" | "aboutSnapshots" | "own" => {
+    if (alreadyExplained(fault, covered)) return "covered";
+    return snapshotIndex >= 0 && isUnspecifiedConfigFault(fault) ? "aboutSnapshots" : "own";
+  };
+  if (refusal && relation(refusal) === "aboutSnapshots") snapshotEchoes.push(faultSentence(refusal));
+  else if (refusal && relation(refusal) === "own") {
     reasons.push(`${vm} cannot be fault tolerant: vSphere's compatibility check (QueryFaultToleranceCompatibilityEx) refused with ${faultSentence(refusal)}.`);
   }
   for (const fault of facts.compatibility ?? []) {
-    const reason = typeof fault.details?.["reason"] === "string" ? (fault.details["reason"] as string) : undefined;
-    const area = reason ? COVERED_REASONS[reason] : undefined;
-    if (area && covered.has(area)) continue;
-    if (fault.type === "NotSupported" && (covered.has("template") || covered.has("ha"))) continue;
+    const related = relation(fault);
+    if (related === "aboutSnapshots") snapshotEchoes.push(faultSentence(fault));
+    if (related !== "own") continue;
+    const reason = reasonOf(fault);
     const detail = reason ? ` (reason ${reason})` : "";
     reasons.push(`${vm} is not compatible with Fault Tolerance: vSphere's compatibility check (QueryFaultToleranceCompatibilityEx) reports ${faultSentence(fault)}${detail}.`);
   }
+  if (snapshotEchoes.length > 0) reasons[snapshotIndex] = snapshotSentence();
   return dedupe(reasons);
+}
+
+function reasonOf(fault: VendorFault): string | undefined {
+  return typeof fault.details?.["reason"] === "string" ? (fault.details["reason"] as string) : undefined;
+}
+
+/**
+ * Whether a fault of the compatibility check says what a check of this resource already said: by its reason when it
+ * gives one; NotSupported is a template or no HA cluster.
+ */
+function alreadyExplained(fault: VendorFault, covered: Set<string>): boolean {
+  const reason = reasonOf(fault);
+  const area = reason ? COVERED_REASONS[reason] : undefined;
+  if (area && covered.has(area)) return true;
+  return fault.type === "NotSupported" && (covered.has("template") || covered.has("ha"));
+}
+
+/**
+ * VmConfigIncompatibleForFaultTolerance without the specific issue (no reason, no nested `fault`): vSphere says the
+ * VM's configuration is incompatible without saying which part, and the VM's snapshots are such a part.
+ */
+function isUnspecifiedConfigFault(fault: VendorFault): boolean {
+  return fault.type === "VmConfigIncompatibleForFaultTolerance" && reasonOf(fault) === undefined && fault.details?.["fault"] === undefined;
 }
 
 function dedupe(items: string[]): string[] {

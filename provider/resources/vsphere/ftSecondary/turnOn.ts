@@ -2,27 +2,27 @@ import * as errors from "../../../errors";
 import type * as connections from "../../../vsphere/connection";
 import * as ft from "../../../vsphere/methods/faultTolerance";
 import { outcomeUnknown, runTask, isReconciled } from "../../../vsphere/tasks";
-import * as declared from "../../common/declaration";
 import { runToEnd, settleAtDeadline, taskDeadlineError, taskFault } from "../shared/tasks";
 import type { FtSecondaryInputs } from "./args";
 import { explain } from "./explain";
 import { readGroup, readGroupQuietly, readPrimaryDisks } from "./observe";
+import { recordGroup as record, untilProtected } from "./protect";
 import { ftSecondaryDeclaration as declaration } from "./spec";
-import { describeVm, emptyView, groupOutputs, parseSecondaryOpResult, type FtGroupView, type PowerOnRecord } from "./state";
+import { describeVm, emptyView, parseSecondaryOpResult, type FtGroupView, type PowerOnRecord } from "./state";
 
 /**
  * Turning Fault Tolerance on: CreateSecondaryVMEx_Task (with a FaultToleranceConfigSpec when placement is given), the
  * power-on outcome from its FaultToleranceSecondaryOpResult, then DisableSecondaryVM_Task when `enabled: false`.
  * Anything that goes wrong after vSphere may have acted is settled by reading config.ftInfo back, so no secondary is
- * ever left untracked. Used by create, and by an update that finds FT turned off.
+ * ever left untracked. With `waitForProtection`, ends when the group is protected (protect.ts). Used by create, and by
+ * an update that finds FT turned off.
  */
+
+/** What a failed create did: refused (its call or task failed: nothing of ours), cancelled at the deadline, or unknown. */
+type CreateOutcome = "refused" | "cancelled" | "unknown";
 
 const UNKNOWN_POWER_ON: PowerOnRecord = { powerOnAttempted: false, powerOnOutcome: "unknown" };
 const CREATE_HINT = "Creating a secondary copies the VM's disks: raise timeoutSeconds for large VMs.";
-
-function record(connection: connections.VsphereConnection, inputs: FtSecondaryInputs, view: FtGroupView, power: PowerOnRecord, placedDisks: number): Record<string, unknown> {
-  return declared.recordOutputs(declaration, inputs, groupOutputs(view, power, placedDisks), connection.endpointKey);
-}
 
 export async function turnOn(connection: connections.VsphereConnection, inputs: FtSecondaryInputs, deadline: number, vmName: string | undefined): Promise<Record<string, unknown>> {
   const vm = describeVm(inputs.vmId, vmName);
@@ -32,7 +32,7 @@ export async function turnOn(connection: connections.VsphereConnection, inputs: 
   const groupExists = async (): Promise<boolean> => ((await readGroup(connection, inputs.vmId, { deadline, members: false }))?.role ?? "none") !== "none";
 
   let power: PowerOnRecord & { secondaryVmId?: string } = UNKNOWN_POWER_ON;
-  let failure: { cause: unknown; ended: boolean } | undefined;
+  let failure: { cause: unknown; outcome: CreateOutcome } | undefined;
   try {
     const run = await runTask(connection, (options) => ft.createSecondaryVmEx(connection, inputs.vmId, placement, options), {
       deadline,
@@ -43,14 +43,14 @@ export async function turnOn(connection: connections.VsphereConnection, inputs: 
       else {
         const settled = await settleAtDeadline(connection, run.handle, run.lastInfo);
         if (settled.state === "success") power = parseSecondaryOpResult(settled.info.result);
-        else if (settled.state === "error") failure = { cause: taskFault(run.handle, settled.info), ended: true };
-        else failure = { cause: taskDeadlineError(run.handle, settled, CREATE_HINT), ended: settled.state === "cancelled" };
+        else if (settled.state === "error") failure = { cause: taskFault(run.handle, settled.info), outcome: "refused" };
+        else failure = { cause: taskDeadlineError(run.handle, settled, CREATE_HINT), outcome: settled.state === "cancelled" ? "cancelled" : "unknown" };
       }
     }
   } catch (error) {
-    failure = { cause: explain(error, "Turning Fault Tolerance on", vm), ended: !outcomeUnknown(error) };
+    failure = { cause: explain(error, "Turning Fault Tolerance on", vm), outcome: outcomeUnknown(error) ? "unknown" : "refused" };
   }
-  if (failure) return settleFailedCreate(connection, inputs, failure.cause, failure.ended, vmName, disks.length);
+  if (failure) return settleFailedCreate(connection, inputs, failure.cause, failure.outcome, vmName, disks.length);
 
   const powerRecord: PowerOnRecord = { powerOnAttempted: power.powerOnAttempted, powerOnOutcome: power.powerOnOutcome, powerOnFault: power.powerOnFault };
   let secondaryVmId = power.secondaryVmId;
@@ -92,13 +92,19 @@ export async function turnOn(connection: connections.VsphereConnection, inputs: 
       { operation, object: `VirtualMachine:${inputs.vmId}`, cause: error },
     );
   }
-  return record(connection, inputs, view ?? { ...emptyView(inputs.vmId, vmName), secondaryVmId }, powerRecord, disks.length);
+  // The VM vanished right after: nothing to wait for.
+  if (!view) return record(connection, inputs, { ...emptyView(inputs.vmId, vmName), secondaryVmId }, powerRecord, disks.length);
+  return untilProtected(connection, inputs, view, powerRecord, disks.length, deadline, { operation, done: "Fault Tolerance was turned on" });
 }
 
 /**
  * A create that failed after vSphere may have acted: read config.ftInfo back so no secondary is left untracked.
- * - vSphere has a secondary → PartialFailureError carrying the primary's id and the group as outputs: the stack records
- *   it; `pulumi up` finishes the configuration and `pulumi destroy` turns FT off.
+ * - the call was refused or its task failed → the error, even when the VM is in an FT group now: that group is someone
+ *   else's (another stack won the race), and recording it would let this stack's destroy turn FT off under its owner.
+ * - vSphere has a secondary and the task was cancelled at the deadline or its outcome is unknown → PartialFailureError
+ *   carrying the primary's id and the group as outputs: the stack records it; `pulumi up` finishes the configuration and
+ *   `pulumi destroy` turns FT off.
+ * - no secondary and the task was cancelled → a TimeoutError: nothing changed.
  * - no secondary and the call provably ended (refused, failed, or cancelled at the deadline) → the error: nothing changed.
  * - no secondary yet but the outcome is unknown (task still running and not cancelable, or the call was cut off) →
  *   PartialFailureError as well: recorded rather than forgotten; `pulumi refresh` drops it if FT never came up.
@@ -109,14 +115,15 @@ async function settleFailedCreate(
   connection: connections.VsphereConnection,
   inputs: FtSecondaryInputs,
   cause: unknown,
-  ended: boolean,
+  outcome: CreateOutcome,
   vmName: string | undefined,
   placedDisks: number,
 ): Promise<never> {
   const vm = describeVm(inputs.vmId, vmName);
-  const view = await readGroupQuietly(connection, inputs.vmId, { deadline: Date.now() + 30_000 });
   const why = errors.errorMessage(cause);
   const context = { operation: `create ${declaration.type}`, object: `VirtualMachine:${inputs.vmId}`, cause, fault: errors.faultOf(cause) };
+  if (outcome === "refused") throw cause;
+  const view = await readGroupQuietly(connection, inputs.vmId, { deadline: Date.now() + 30_000 });
   if (view && view.role !== "none") {
     throw new errors.PartialFailureError(
       `Turning Fault Tolerance on for ${vm} did not finish (${why}), but vSphere created the secondary ${view.secondaryVmId ?? "(id not reported yet)"}. ` +
@@ -127,14 +134,13 @@ async function settleFailedCreate(
       context,
     );
   }
-  if (ended && cause instanceof errors.TimeoutError) {
+  if (outcome === "cancelled" && cause instanceof errors.TimeoutError) {
     throw new errors.TimeoutError(
       `Turning Fault Tolerance on for ${vm} did not finish within timeoutSeconds (${inputs.timeoutSeconds}): ${why} Nothing was changed: vSphere has no secondary for the VM.`,
       cause.lastState,
       { ...context, operation: cause.operation },
     );
   }
-  if (ended) throw cause;
   throw new errors.PartialFailureError(
     `Turning Fault Tolerance on for ${vm} was interrupted (${why}) and its outcome is unknown: vSphere may still create the secondary. ` +
       "The resource is recorded so that a secondary cannot be left untracked: `pulumi refresh` shows what vSphere did (and drops the resource if FT stayed off), `pulumi up` finishes the job.",

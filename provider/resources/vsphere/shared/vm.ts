@@ -114,9 +114,18 @@ async function readTopLevel(connection: connections.VsphereConnection, vmId: str
   return values;
 }
 
+/**
+ * For a vmId vCenter does not know that is not shaped like a VM's managed object id (`vm-` and a number): a sentence
+ * saying that vmId takes the id, not the VM's name. Empty for an id-shaped value.
+ */
+export function notAnIdHint(vmId: string): string {
+  if (/^vm-\d+$/.test(vmId)) return "";
+  return ` "${vmId}" looks like a VM name: vmId takes the VM's managed object id ("vm-" and a number, e.g. "vm-42", as in the vSphere Client's URL), not its name.`;
+}
+
 /** The error for a VM that vCenter does not know, naming the `vmId` input. */
 export function vmNotFound(vmId: string, operation: string, cause?: unknown): errors.NotFoundError {
-  return new errors.NotFoundError(`vmId: VirtualMachine ${vmId} does not exist in vCenter (or this user cannot see it).`, {
+  return new errors.NotFoundError(`vmId: VirtualMachine ${vmId} does not exist in vCenter (or this user cannot see it).${notAnIdHint(vmId)}`, {
     operation,
     object: `VirtualMachine:${vmId}`,
     cause,

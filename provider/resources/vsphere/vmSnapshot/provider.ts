@@ -140,7 +140,7 @@ function resultSnapshotId(result: unknown): string | undefined {
 }
 
 /** The VM's facts and its snapshot tree, read concurrently so they share one RetrievePropertiesEx. */
-async function readVmAndTree(connection: connections.VsphereConnection, vmId: string, operation: string, deadline: number): Promise<{ facts: VmFacts; tree: SnapshotTree }> {
+export async function readVmAndTree(connection: connections.VsphereConnection, vmId: string, operation: string, deadline: number): Promise<{ facts: VmFacts; tree: SnapshotTree }> {
   const treeRead: Promise<{ tree?: SnapshotTree; error?: unknown }> = readSnapshotTree(connection, vmId, deadline).then(
     (tree) => ({ tree }),
     (error: unknown) => ({ error }),

@@ -1,0 +1,56 @@
+import type * as pulumi from "@pulumi/pulumi";
+import * as declared from "../../common/declaration";
+import { containsUnknown } from "../../common/unknown";
+import { readGroup } from "../ftSecondary/observe";
+import { connectForCheck, previewDeadline } from "../shared/check";
+import { forgetRun, keepRecord, rerecord, runOnce, runWouldHappen } from "../shared/runRecord";
+import type { FtFailoverTestInputs, FtTestMode } from "./args";
+import { testRefusal } from "./record";
+import { runTest } from "./runTest";
+import { ftFailoverTestDeclaration as declaration } from "./spec";
+
+/**
+ * CRUD of `vsphere:FtFailoverTest` (run-style; id unique per run).
+ *
+ * - check: validates the inputs; when a run would happen (a new resource, or vmId/mode/triggers changed) and vmId is
+ *   known, reads the group and refuses a VM that is not in an FT group or a group that is not running. An unchanged
+ *   test previews with no API call, even though its vmId may be the secondary by now.
+ * - create: runs the test (runTest.ts) and records it.
+ * - read: keeps the record; the resource is gone only when the VM no longer exists.
+ * - update: waitForProtection, timeoutSeconds or a same-server connection: recorded, no run.
+ * - delete: changes nothing on vSphere.
+ */
+
+export async function check(olds: Record<string, unknown>, news: Record<string, unknown>): Promise<pulumi.dynamic.CheckResult> {
+  const result = declared.checkDeclared<FtFailoverTestInputs>(declaration, news);
+  const inputs = result.inputs;
+  const vmId = inputs["vmId"];
+  if (result.failures.length > 0 || typeof vmId !== "string" || containsUnknown(vmId) || !runWouldHappen(declaration, olds, inputs)) {
+    return { inputs, failures: result.failures };
+  }
+  const mode: FtTestMode = inputs["mode"] === "restartSecondary" ? "restartSecondary" : "failover";
+  const connection = await connectForCheck(declaration.type, "vmId", declared.namespaceOf(declaration, inputs));
+  const refusal = testRefusal(vmId, await readGroup(connection, vmId, { deadline: previewDeadline() }), mode);
+  return { inputs, failures: refusal === undefined ? [] : [{ property: "vmId", reason: refusal }] };
+}
+
+/** Pure: vmId, mode and triggers replace (the test runs again); the other inputs update in place. */
+export async function diff(_id: string, olds: Record<string, unknown>, news: Record<string, unknown>): Promise<pulumi.dynamic.DiffResult> {
+  return declared.diffResult(declaration, declared.diffInputs(declaration, olds, news));
+}
+
+export async function create(raw: Record<string, unknown>): Promise<pulumi.dynamic.CreateResult> {
+  return runOnce<FtFailoverTestInputs>(declaration, raw, runTest);
+}
+
+export async function read(id: string, props: Record<string, unknown>): Promise<pulumi.dynamic.ReadResult> {
+  return keepRecord(declaration, id, props);
+}
+
+export async function update(_id: string, olds: Record<string, unknown>, news: Record<string, unknown>): Promise<pulumi.dynamic.UpdateResult> {
+  return rerecord(declaration, olds, news);
+}
+
+const deleteImpl = forgetRun;
+
+export { deleteImpl as delete };
