@@ -141,6 +141,29 @@ export function recordStackConfig(values: Record<string, string | undefined>): v
   state.configured = true;
 }
 
+/**
+ * Records one vendor's settings in one namespace as a Pulumi program reads them (`get` answers a key of the namespace,
+ * e.g. `new pulumi.Config(namespace).get`), in place of what was recorded for them before; other keys stay. A program process never gets `configure`:
+ * this lets the same settings functions (stack config, then environment) serve it. Secrets are registered for redaction.
+ */
+export function recordNamespaceSettings(vendor: Vendor, namespace: string, get: (key: string) => string | undefined): void {
+  const problem = namespaceProblem(namespace);
+  if (problem) throw new ConfigurationError(`connection ${problem}.`, "connection");
+  const state = runtimeState();
+  const kept: Record<string, string> = { ...state.stackConfig };
+  for (const spec of Object.values(SETTINGS[vendor]) as SettingSpec[]) {
+    const value = get(spec.key);
+    const { configKey } = settingSource(namespace, spec);
+    if (typeof value !== "string") {
+      delete kept[configKey];
+      continue;
+    }
+    Object.defineProperty(kept, configKey, { value, enumerable: true, writable: true, configurable: true });
+    if (spec.secret) registerSecret(value);
+  }
+  state.stackConfig = kept;
+}
+
 function lookup(source: SettingSource): string | undefined {
   const config = runtimeState().stackConfig;
   const fromStack = Object.prototype.hasOwnProperty.call(config, source.configKey) ? config[source.configKey] : undefined;

@@ -1,4 +1,5 @@
-import { redact } from "./redact";
+import { describeVendorValue, printable, vendorData, vendorExcerpt } from "./http/vendorText";
+import { redact, redactData } from "./redact";
 
 /** What went wrong, independent of the vendor. Callers branch on the class (or `kind`), never on message text. */
 export type ErrorKind =
@@ -42,6 +43,18 @@ export interface ErrorContext {
   retryAfterMs?: number;
 }
 
+/** Longest message an error keeps (a longer one is cut and says so). */
+export const MESSAGE_LIMIT = 4_000;
+
+/**
+ * Errors are made safe when they are built, not when they are printed. Whatever reaches an error (a message built
+ * around a vendor's text, a fault with the server's own fields, the cause a library threw) is redacted, cleaned of
+ * escape sequences and control characters and bounded in the constructor, so every consumer sees the same safe data:
+ * the engine reading `message`, JSON.stringify, util.inspect at any depth, a logger walking the properties or the
+ * `cause` chain, structuredClone. Output-time hooks (toJSON, util.inspect.custom) would protect only the consumers that
+ * call them and leave the raw values in memory for every other one. Secrets are registered before the calls that could
+ * echo them (passwords when the configuration is read, tokens and session ids as soon as they are issued).
+ */
 export abstract class VmAvailabilityError extends Error {
   abstract readonly kind: ErrorKind;
   readonly operation: string;
@@ -52,15 +65,17 @@ export abstract class VmAvailabilityError extends Error {
   readonly retryAfterMs?: number;
 
   constructor(message: string, context: ErrorContext) {
-    super(redact(message), context.cause === undefined ? undefined : { cause: context.cause });
+    const text = safeText(message);
+    const cause = context.cause === undefined ? undefined : safeCause(context.cause);
+    super(text, cause === undefined ? undefined : { cause });
     // Pulumi's closure serializer turns classes into functions and calls `Error` as a plain function, which initializes
     // nothing on `this`: set message, cause and stack explicitly so errors keep them in a by-value serialized provider.
-    this.message = redact(message);
-    if (context.cause !== undefined) this.cause = context.cause;
+    this.message = text;
+    if (cause !== undefined) this.cause = cause;
     if (!this.stack || !this.stack.includes(this.message)) Error.captureStackTrace?.(this, VmAvailabilityError);
     this.operation = context.operation;
-    this.object = context.object;
-    this.fault = context.fault;
+    this.object = context.object === undefined ? undefined : safeText(context.object, 300);
+    this.fault = context.fault === undefined ? undefined : safeFault(context.fault);
     this.transient = context.transient ?? false;
     if (context.delivery !== undefined) this.delivery = context.delivery;
     if (context.retryAfterMs !== undefined) this.retryAfterMs = context.retryAfterMs;
@@ -69,6 +84,51 @@ export abstract class VmAvailabilityError extends Error {
   override toString(): string {
     return `${this.name}: ${this.message}`;
   }
+}
+
+/** Text an error keeps: redacted first (a secret cut in half would no longer be recognized), then cleaned and bounded. */
+export function safeText(text: string, limit = MESSAGE_LIMIT): string {
+  const clean = printable(redact(text));
+  return clean.length <= limit ? clean : `${clean.slice(0, limit)}… (cut: ${clean.length - limit} more characters)`;
+}
+
+function safeFault(fault: VendorFault): VendorFault {
+  return {
+    type: vendorExcerpt(fault.type, 200),
+    ...(fault.message === undefined ? {} : { message: vendorExcerpt(fault.message, 2_000) }),
+    ...(fault.details === undefined ? {} : { details: redactData(vendorData(fault.details)) as Record<string, unknown> }),
+  };
+}
+
+const MAX_CAUSE_DEPTH = 8;
+
+/**
+ * The cause an error keeps: one of this package's errors as it is (it was made safe when built); anything else as a
+ * copy with the same name, message, code and other plain fields, redacted and cleaned, its own cause copied the same way.
+ */
+function safeCause(cause: unknown, depth = 0): unknown {
+  if (typeof cause === "string") return safeText(cause);
+  if (cause === null || typeof cause !== "object") return cause;
+  if (isPackageError(cause)) return cause;
+  if (depth >= MAX_CAUSE_DEPTH) return new Error("(further causes left out)");
+  const source = cause as { message?: unknown; name?: unknown; stack?: unknown; cause?: unknown };
+  if (typeof source.message !== "string") return redactData(vendorData(cause));
+  const inner = source.cause === undefined ? undefined : safeCause(source.cause, depth + 1);
+  const copy = new Error(safeText(source.message), inner === undefined ? undefined : { cause: inner });
+  if (inner !== undefined) copy.cause = inner;
+  copy.name = typeof source.name === "string" ? safeText(source.name, 100) : "Error";
+  copy.stack = typeof source.stack === "string" ? safeText(source.stack) : `${copy.name}: ${copy.message}`;
+  for (const [key, value] of Object.entries(cause)) {
+    if (key === "message" || key === "name" || key === "stack" || key === "cause") continue;
+    const kept = typeof value === "string" ? safeText(value, 500) : typeof value === "object" && value !== null ? redactData(vendorData(value)) : value;
+    Object.defineProperty(copy, key, { value: kept, enumerable: true, writable: true, configurable: true });
+  }
+  return copy;
+}
+
+function isPackageError(value: object): boolean {
+  const candidate = value as { kind?: unknown; operation?: unknown; transient?: unknown };
+  return typeof candidate.kind === "string" && typeof candidate.operation === "string" && typeof candidate.transient === "boolean";
 }
 
 /** Input that can never work; raised before any API call. `property` names the offending input or setting. */
@@ -146,12 +206,10 @@ export class ConnectionError extends VmAvailabilityError {
 export class TimeoutError extends VmAvailabilityError {
   readonly kind = "timeout" as const;
   override readonly name = "TimeoutError";
-  constructor(
-    message: string,
-    readonly lastState: string | undefined,
-    context: ErrorContext,
-  ) {
+  readonly lastState: string | undefined;
+  constructor(message: string, lastState: string | undefined, context: ErrorContext) {
     super(message, context);
+    this.lastState = lastState === undefined ? undefined : safeText(lastState, 1_000);
   }
 }
 
@@ -173,14 +231,14 @@ export class VendorFaultError extends VmAvailabilityError {
 export class PartialFailureError extends VmAvailabilityError {
   readonly kind = "partial" as const;
   override readonly name = "PartialFailureError";
-  constructor(
-    message: string,
-    readonly id: string,
-    readonly properties: Record<string, unknown>,
-    readonly reasons: string[],
-    context: ErrorContext,
-  ) {
+  readonly id: string;
+  readonly properties: Record<string, unknown>;
+  readonly reasons: string[];
+  constructor(message: string, id: string, properties: Record<string, unknown>, reasons: string[], context: ErrorContext) {
     super(message, context);
+    this.id = id;
+    this.properties = redactData(properties, 0, 64) as Record<string, unknown>;
+    this.reasons = reasons.map((reason) => safeText(reason));
   }
 }
 
@@ -196,7 +254,9 @@ export function faultOf(error: unknown): VendorFault | undefined {
 /** The message of any thrown value, redacted. */
 export function errorMessage(error: unknown): string {
   if (error && typeof error === "object" && typeof (error as { message?: unknown }).message === "string") return redact((error as { message: string }).message);
-  return redact(String(error));
+  if (typeof error === "string") return redact(error);
+  // String() of a thrown array nested without end, or of an object with a throwing toString, would throw itself.
+  return error !== null && typeof error === "object" ? describeVendorValue(error) : String(error);
 }
 
 /**

@@ -23,6 +23,8 @@ export {
 export type { ErrorKind, VendorFault } from "./errors";
 export { vsphereSettings, veeamSettings, zstackSettings } from "./config";
 export type { VsphereSettings, VeeamSettings, ZstackSettings } from "./config";
+export { lookupVirtualMachine } from "./lookup/lookupVirtualMachine";
+export type { LookupVirtualMachineArgs, LookupVirtualMachineResult } from "./lookup/lookupVirtualMachine";
 
 export { VmInstanceRecovery, vmInstanceRecoveryProvider } from "./resources/zstack/vmInstanceRecovery/resource";
 export type { VmInstanceRecoveryArgs, VmInstanceRecoveryOutputs, VmInstanceRecoveryInputs } from "./resources/zstack/vmInstanceRecovery/args";

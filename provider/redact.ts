@@ -21,3 +21,19 @@ export function redact(text: string): string {
     .replace(/((?:access|refresh)_token["']?\s*[:=]\s*["']?)[^"',\s}&]+/gi, `$1${REDACTED}`)
     .replace(/(password["']?\s*[:=]\s*["']?)[^"',\s}&]+/gi, `$1${REDACTED}`);
 }
+
+/**
+ * A copy of JSON-like data with every string (and key) redacted; levels deeper than `maxDepth` are replaced by a note.
+ * Keys such as "__proto__" stay keys of the copy.
+ */
+export function redactData(value: unknown, depth = 0, maxDepth = 32): unknown {
+  if (typeof value === "string") return redact(value);
+  if (value === null || typeof value !== "object") return value;
+  if (depth >= maxDepth) return "(nested too deep to keep)";
+  if (Array.isArray(value)) return value.map((item: unknown) => redactData(item, depth + 1, maxDepth));
+  const copy: Record<string, unknown> = {};
+  for (const [key, member] of Object.entries(value as Record<string, unknown>)) {
+    Object.defineProperty(copy, redact(key), { value: redactData(member, depth + 1, maxDepth), enumerable: true, writable: true, configurable: true });
+  }
+  return copy;
+}

@@ -1,5 +1,5 @@
 import { Agent, type Dispatcher, request as undiciRequest } from "undici";
-import { CancelledError, ConnectionError, ServerError, TimeoutError, VmAvailabilityError } from "../errors";
+import { AuthenticationError, CancelledError, ConnectionError, ServerError, TimeoutError, ValidationError, VmAvailabilityError } from "../errors";
 import { NO_ANSWER, TLS_FAILURE, networkFailure, parseRetryAfter } from "./failure";
 import { speaksTls } from "./protocolProbe";
 import { memo, runtimeState } from "../runtime";
@@ -40,6 +40,7 @@ export interface HttpResponse {
 }
 
 const DEFAULT_REQUEST_TIMEOUT_MS = 60_000;
+const UNDICI_TIMER_SLACK_MS = 1_000;
 
 /** Largest answer read from a server; a larger one is cut off and the call fails (memory stays bounded). */
 export const MAX_RESPONSE_BYTES = 32 * 1024 * 1024;
@@ -79,7 +80,8 @@ function dispatcherFor(endpoint: Endpoint): Dispatcher {
  */
 export async function send(endpoint: Endpoint, request: HttpRequest): Promise<HttpResponse> {
   const context = { operation: request.operation, object: request.object };
-  const budgetMs = Math.min(request.timeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS, request.deadline === undefined ? Infinity : request.deadline - Date.now());
+  const untilDeadline = request.deadline === undefined ? Infinity : request.deadline - Date.now();
+  const budgetMs = Math.min(request.timeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS, untilDeadline);
   if (budgetMs <= 0) {
     throw new TimeoutError(`${request.operation}${request.object ? ` on ${request.object}` : ""} was not sent: the operation's deadline has passed.`, undefined, {
       ...context,
@@ -87,8 +89,11 @@ export async function send(endpoint: Endpoint, request: HttpRequest): Promise<Ht
       transient: false,
     });
   }
+  const badHeader = Object.entries(request.headers ?? {}).find(([, value]) => !isValidHeaderValue(value));
+  if (badHeader) throw unsendable(endpoint, request, badHeader[0]);
   const timer = AbortSignal.timeout(budgetMs);
   const signal = request.signal ? AbortSignal.any([request.signal, timer]) : timer;
+  const progress: Progress = { bytes: 0 };
   runtimeState().requestCount += 1;
   try {
     const response = await undiciRequest(`${endpoint.origin}${request.path}`, {
@@ -96,11 +101,16 @@ export async function send(endpoint: Endpoint, request: HttpRequest): Promise<Ht
       headers: request.headers,
       body: request.body,
       dispatcher: dispatcherFor(endpoint),
-      headersTimeout: budgetMs,
-      bodyTimeout: budgetMs,
+      // undici's own timers tick coarsely (about every half second) and may fire early: they only back up the exact
+      // timer above, which bounds connect, headers and body together.
+      headersTimeout: budgetMs + UNDICI_TIMER_SLACK_MS,
+      bodyTimeout: budgetMs + UNDICI_TIMER_SLACK_MS,
       signal,
     });
-    const text = await readBounded(response.body, endpoint, request, response.statusCode);
+    progress.status = response.statusCode;
+    const length = Number(response.headers["content-length"]);
+    if (Number.isFinite(length)) progress.expected = length;
+    const text = await readBounded(response.body, endpoint, request, response.statusCode, progress);
     const headers: Record<string, string> = {};
     for (const [name, value] of Object.entries(response.headers)) {
       if (value !== undefined) headers[name.toLowerCase()] = Array.isArray(value) ? value.join(", ") : value;
@@ -109,38 +119,80 @@ export async function send(endpoint: Endpoint, request: HttpRequest): Promise<Ht
     return { status: response.statusCode, headers, text, ...(retryAfterMs === undefined ? {} : { retryAfterMs }) };
   } catch (error) {
     if (error instanceof VmAvailabilityError) throw error;
-    if (timer.aborted && !request.signal?.aborted) throw noAnswer(endpoint, request, budgetMs, error);
+    // Out of time: our own timer, or undici's header/body timers set to the same budget (whichever fired first).
+    const outOfTime = (timer.aborted && !request.signal?.aborted) || ["UND_ERR_HEADERS_TIMEOUT", "UND_ERR_BODY_TIMEOUT"].includes(errorCode(error));
+    if (outOfTime) throw noAnswer(endpoint, request, { budgetMs, byDeadline: untilDeadline <= budgetMs }, progress, error);
     throw await translateNetworkError(error, endpoint, request, context);
   }
 }
 
-async function readBounded(body: Dispatcher.ResponseData["body"], endpoint: Endpoint, request: HttpRequest, status: number): Promise<string> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of body as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > MAX_RESPONSE_BYTES) {
-      body.destroy();
-      throw new ServerError(
-        `${endpoint.origin} (${endpoint.settingKey}) answered ${request.operation}${request.object ? ` on ${request.object}` : ""} with more than ${MAX_RESPONSE_BYTES / (1024 * 1024)} MiB; the connection was dropped.`,
-        status,
-        { operation: request.operation, object: request.object, delivery: "unknown", transient: false },
-      );
-    }
-    chunks.push(chunk);
-  }
-  return Buffer.concat(chunks, size).toString("utf8");
+/** What the client had seen of an answer when its time ran out. */
+interface Progress {
+  status?: number;
+  expected?: number;
+  bytes: number;
 }
 
-function noAnswer(endpoint: Endpoint, request: HttpRequest, budgetMs: number, cause: unknown): TimeoutError {
-  const seconds = budgetMs >= 1000 ? `${Math.round(budgetMs / 1000)} s` : `${Math.round(budgetMs)} ms`;
-  const bound = request.deadline !== undefined && request.deadline - Date.now() <= 0 ? "before the operation's deadline" : `within ${seconds}`;
-  return new TimeoutError(`${endpoint.origin} (${endpoint.settingKey}) did not answer ${request.operation}${request.object ? ` on ${request.object}` : ""} ${bound}.`, undefined, {
-    operation: request.operation,
-    object: request.object,
-    cause,
-    ...NO_ANSWER,
-  });
+function describeProgress(progress: Progress): string {
+  if (progress.status === undefined) return "connected or connecting, no response headers received";
+  const of = progress.expected === undefined ? "" : ` of ${progress.expected}`;
+  return `HTTP ${progress.status} headers and ${progress.bytes}${of} bytes of the body received`;
+}
+
+async function readBounded(body: Dispatcher.ResponseData["body"], endpoint: Endpoint, request: HttpRequest, status: number, progress: Progress): Promise<string> {
+  const tooLarge = (): ServerError => {
+    body.destroy();
+    return new ServerError(
+      `${endpoint.origin} (${endpoint.settingKey}) answered ${request.operation}${request.object ? ` on ${request.object}` : ""} with more than ${MAX_RESPONSE_BYTES / (1024 * 1024)} MiB, the limit of one answer; the connection was dropped and the answer discarded.`,
+      status,
+      { operation: request.operation, object: request.object, delivery: "unknown", transient: false },
+    );
+  };
+  // An answer that announces its size is refused before a byte of it is read.
+  if (progress.expected !== undefined && progress.expected > MAX_RESPONSE_BYTES) throw tooLarge();
+  const chunks: Buffer[] = [];
+  for await (const chunk of body as AsyncIterable<Buffer>) {
+    progress.bytes += chunk.length;
+    if (progress.bytes > MAX_RESPONSE_BYTES) throw tooLarge();
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks, progress.bytes).toString("utf8");
+}
+
+function noAnswer(endpoint: Endpoint, request: HttpRequest, bound: { budgetMs: number; byDeadline: boolean }, progress: Progress, cause: unknown): TimeoutError {
+  const ms = bound.budgetMs;
+  const span = ms >= 1000 ? `${Math.round(ms / 1000)} s` : `${Math.round(ms)} ms`;
+  const limit = bound.byDeadline ? `before the operation's deadline (${span} after it was sent)` : `within ${span} (the longest one request may take)`;
+  const lastState = describeProgress(progress);
+  return new TimeoutError(
+    `${endpoint.origin} (${endpoint.settingKey}) did not answer ${request.operation}${request.object ? ` on ${request.object}` : ""} ${limit}; last state: ${lastState}.`,
+    lastState,
+    { operation: request.operation, object: request.object, cause, ...NO_ANSWER },
+  );
+}
+
+/** What undici (and HTTP) accepts in a header value: no control characters other than tab, in particular no CR or LF. */
+function isValidHeaderValue(value: string): boolean {
+  return !/[^\t\x20-\x7e\x80-\xff]/.test(value);
+}
+
+/** Headers that carry a credential: a value that cannot be sent there is a credential the server issued badly. */
+const CREDENTIAL_HEADER = /authorization|session|token|cookie/i;
+
+/**
+ * A request that cannot be sent as built (a header value with CR/LF or other control characters, which undici refuses
+ * with UND_ERR_INVALID_ARG): nothing went out, and sending it again would fail the same way. A credential header names
+ * an authentication problem (the token or session id came from the server); anything else is a request this package
+ * should never have built.
+ */
+function unsendable(endpoint: Endpoint, request: HttpRequest, header: string | undefined, detail?: string): VmAvailabilityError {
+  const context = { operation: request.operation, object: request.object, delivery: "notSent" as const, transient: false };
+  const call = `${request.operation}${request.object ? ` on ${request.object}` : ""}`;
+  const what = header ? `the value of its ${header} header holds characters HTTP does not allow there (control characters such as CR or LF)` : `undici refused the request as built (${detail ?? "invalid argument"})`;
+  if (header && CREDENTIAL_HEADER.test(header)) {
+    return new AuthenticationError(`${call} was not sent to ${endpoint.origin} (${endpoint.settingKey}): ${what}. The credential came from the server and cannot be used.`, context);
+  }
+  return new ValidationError(`${call} was not sent to ${endpoint.origin} (${endpoint.settingKey}): ${what}.`, header ? `${header} header` : "request", context);
 }
 function errorCode(error: unknown): string {
   const codes: string[] = [];
@@ -151,6 +203,8 @@ function errorCode(error: unknown): string {
     current = (current as { cause?: unknown }).cause;
   }
   if ((error as { name?: string })?.name === "AbortError") return "ABORT_ERR";
+  // undici's HTTPParserError carries no code of its own (its message says what was wrong).
+  if (codes.length === 0 && (error as { name?: string })?.name === "HTTPParserError") return "HPE_INVALID";
   // undici wraps the socket's own error (ECONNRESET, a TLS code) in UND_ERR_SOCKET: the inner code says more.
   return codes.find((code) => code !== "UND_ERR_SOCKET") ?? codes[0] ?? "UNKNOWN";
 }
@@ -196,6 +250,10 @@ async function translateNetworkError(
   const code = errorCode(error);
   const where = `${endpoint.origin} (${endpoint.settingKey})`;
   const base = { ...context, cause: error };
+  if (code === "UND_ERR_INVALID_ARG") {
+    const detail = error instanceof Error ? error.message : String(error);
+    return unsendable(endpoint, request, /^invalid (\S+) header$/i.exec(detail)?.[1], detail);
+  }
   if (code === "ABORT_ERR") return new CancelledError(`${request.operation} was cancelled before ${where} answered.`, { ...base, delivery: "unknown" });
   if (endpoint.origin.startsWith("https:") && isPlainTextAnswer(code, error)) {
     return new ConnectionError(
@@ -213,6 +271,16 @@ async function translateNetworkError(
         { ...base, ...TLS_FAILURE },
       );
     }
+  }
+  if (code.startsWith("HPE_")) {
+    // The server (or something before it) answered with bytes that are not HTTP, e.g. a header value with control
+    // characters: it may have acted on the request, and asking again gets the same answer.
+    const reason = (error instanceof Error ? /\(([^()]*)\)\s*$/.exec(error.message)?.[1] : undefined) ?? code;
+    return new ConnectionError(`${where} answered ${request.operation}${request.object ? ` on ${request.object}` : ""} with something that is not valid HTTP (${reason}); whether it acted is unknown.`, true, {
+      ...base,
+      delivery: "unknown",
+      transient: false,
+    });
   }
   if (TLS_CODES.includes(code) || code === "EPROTO" || code.startsWith("ERR_TLS") || code.startsWith("ERR_SSL")) {
     return new ConnectionError(

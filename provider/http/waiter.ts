@@ -28,10 +28,14 @@ export interface WaitOptions<T> {
 export async function waitFor<T>(options: WaitOptions<T>): Promise<T> {
   const initial = options.initialDelayMs ?? 100;
   const max = options.maxDelayMs ?? 5_000;
+  // The last state actually observed, and what went wrong with the looks after it (a look that got no answer does not
+  // erase what the one before it saw).
   let lastState: string | undefined;
+  let since: string | undefined;
+  const describe = (): string => `${lastState ?? "none seen"}${since ? `; since then ${since}` : ""}`;
   for (let attempt = 0; ; attempt += 1) {
     if (options.signal?.aborted) {
-      throw new CancelledError(`Stopped waiting for ${options.what}: cancelled (last state: ${lastState ?? "none seen"}).`, {
+      throw new CancelledError(`Stopped waiting for ${options.what}: cancelled (last state: ${describe()}).`, {
         operation: options.operation,
         object: options.object,
       });
@@ -40,17 +44,20 @@ export async function waitFor<T>(options: WaitOptions<T>): Promise<T> {
       const observation = await options.observe();
       if (observation.done) return observation.value;
       lastState = observation.state;
+      since = undefined;
     } catch (error) {
-      if (!mayRepeat(error, true)) throw error;
-      lastState = `unreachable (${error instanceof VmAvailabilityError ? error.message : String(error)})`;
+      // A look cut short by the wait's own deadline (a request that could no longer be sent or answered in time) ends
+      // the wait with what was seen before it, not with the look's error.
+      const cutByDeadline = error instanceof TimeoutError && Date.now() >= options.deadline;
+      if (!cutByDeadline && !mayRepeat(error, true)) throw error;
+      since = `unreachable (${error instanceof VmAvailabilityError ? error.message : String(error)})`;
     }
     const remaining = options.deadline - Date.now();
     if (remaining <= 0) {
-      throw new TimeoutError(
-        `Timed out waiting for ${options.what}; last state: ${lastState ?? "none seen"}.`,
-        lastState,
-        { operation: options.operation, object: options.object },
-      );
+      throw new TimeoutError(`Timed out waiting for ${options.what}; last state: ${describe()}.`, lastState ?? since, {
+        operation: options.operation,
+        object: options.object,
+      });
     }
     const delay = Math.min(backoffDelay(attempt, initial, max), remaining);
     try {

@@ -1,12 +1,11 @@
 import { createHash } from "node:crypto";
 import * as config from "../config";
 import { deadlineAfter, PREVIEW_READ_SECONDS } from "../deadline";
-import { AuthenticationError, ServerError } from "../errors";
-import { registerSecret } from "../redact";
+import { AuthenticationError, TimeoutError } from "../errors";
 import { memo, runtimeState } from "../runtime";
 import { send, type Endpoint } from "../http/transport";
 import { newConnectionState, type ConnectionState, type SessionState } from "./connectionState";
-import { sendRetrying } from "./sessionless";
+import { issuedSessionId, sendRetrying } from "./sessionless";
 import { negotiateRelease, serviceContent } from "./release";
 import type { ServiceContent } from "./schemas";
 
@@ -28,10 +27,12 @@ export interface VsphereConnection extends ConnectionState {
 }
 
 const SESSION_HEADER = "vmware-api-session-id";
+/** A moment past the deadline, so that a login bounded by the same deadline reports its own, more precise, error. */
+const LOGIN_JOIN_GRACE_MS = 250;
 
 /**
  * The connection for the settings of `namespace`, logging in on first use. Concurrent first calls share one login;
- * `deadline` bounds the login of the call that opens it.
+ * `deadline` bounds the login of the call that opens it, and how long any other call waits for that login.
  */
 export async function connect(namespace = "vsphere", deadline = deadlineAfter(PREVIEW_READ_SECONDS)): Promise<VsphereConnection> {
   const settings = config.vsphereSettings(namespace);
@@ -41,12 +42,37 @@ export async function connect(namespace = "vsphere", deadline = deadlineAfter(PR
     .slice(0, 16);
   const key = `vsphere.connection:${fingerprint}`;
   const pending = memo(key, () => open(settings, deadline));
-  try {
-    return await pending;
-  } catch (error) {
-    runtimeState().cache.delete(key);
-    throw error;
-  }
+  pending.catch(() => {
+    if (runtimeState().cache.get(key) === pending) runtimeState().cache.delete(key);
+  });
+  return joinLogin(pending, deadline, settings);
+}
+
+/** A login already under way (opened by another operation, with its own deadline) is awaited until this one's deadline only. */
+function joinLogin(pending: Promise<VsphereConnection>, deadline: number, settings: config.VsphereSettings): Promise<VsphereConnection> {
+  return new Promise((resolve, reject) => {
+    const lastState = "Login sent for an earlier operation, no answer yet";
+    const timer = setTimeout(() => {
+      reject(
+        new TimeoutError(`${settings.origin} (${config.serverSource("vsphere", settings.namespace).configKey}) did not complete the login before the operation's deadline; last state: ${lastState}.`, lastState, {
+          operation: "Login",
+          object: `vCenter ${settings.origin}`,
+          delivery: "notSent",
+          transient: false,
+        }),
+      );
+    }, Math.max(0, deadline - Date.now()) + LOGIN_JOIN_GRACE_MS);
+    pending.then(
+      (connection) => {
+        clearTimeout(timer);
+        resolve(connection);
+      },
+      (error: unknown) => {
+        clearTimeout(timer);
+        reject(error);
+      },
+    );
+  });
 }
 
 async function open(settings: config.VsphereSettings, deadline: number): Promise<VsphereConnection> {
@@ -111,12 +137,7 @@ async function login(endpoint: Endpoint, release: string, content: ServiceConten
     }
     throw error;
   }
-  const sessionId = response.headers[SESSION_HEADER];
-  if (!sessionId) {
-    throw new ServerError(`Login to ${endpoint.origin} succeeded but the answer carries no ${SESSION_HEADER} header.`, response.status, { operation });
-  }
-  registerSecret(sessionId);
-  return sessionId;
+  return issuedSessionId(response, endpoint, object);
 }
 
 /**

@@ -2,7 +2,6 @@ import {
   AuthenticationError,
   ConflictError,
   NotFoundError,
-  ServerError,
   VendorFaultError,
   type ErrorContext,
   type VendorFault,
@@ -11,10 +10,13 @@ import {
 import { VENDOR_REFUSAL } from "../http/failure";
 import { errorForStatus } from "../http/status";
 import type { HttpResponse } from "../http/transport";
-import { vendorExcerpt } from "../http/vendorText";
+import { describeVendorValue, vendorData, vendorExcerpt } from "../http/vendorText";
 import { vimSchemas, type MethodFaultBody } from "./schemas";
 
 const MAX_FAULT_DEPTH = 8;
+
+/** A value the server sent, described for a message without serializing it (see http/vendorText.ts). */
+export { describeVendorValue };
 
 /** Reads a MethodFault (or a SOAP-era LocalizedMethodFault {fault, localizedMessage}) into type, message and fields. */
 export function parseMethodFault(raw: unknown, depth = 0): VendorFault | undefined {
@@ -26,16 +28,18 @@ export function parseMethodFault(raw: unknown, depth = 0): VendorFault | undefin
   const isWrapper = wrapper._typeName === undefined || wrapper._typeName === "LocalizedMethodFault";
   if (isWrapper && wrapper.fault && typeof wrapper.fault === "object") {
     const inner = parseMethodFault(wrapper.fault, depth + 1);
-    if (inner && typeof wrapper.localizedMessage === "string" && wrapper.localizedMessage) return { ...inner, message: wrapper.localizedMessage };
+    if (inner && typeof wrapper.localizedMessage === "string" && wrapper.localizedMessage) return { ...inner, message: vendorExcerpt(wrapper.localizedMessage) };
     return inner;
   }
   const parsed = vimSchemas().MethodFault.safeParse(raw);
   if (!parsed.success || !parsed.data._typeName) return undefined;
   const body: MethodFaultBody = parsed.data;
-  const details: Record<string, unknown> = {};
+  // The fault's own fields, as a bounded and cleaned copy: a server can put anything there (huge, nested, escape-laden).
+  const fields: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(body)) {
-    if (key !== "_typeName" && key !== "faultMessage" && key !== "faultCause") details[key] = value;
+    if (key !== "_typeName" && key !== "faultMessage" && key !== "faultCause") Object.defineProperty(fields, key, { value, enumerable: true, writable: true, configurable: true });
   }
+  const details = vendorData(fields) as Record<string, unknown>;
   const cause = parseMethodFault(body.faultCause, depth + 1);
   if (cause) details["faultCause"] = cause.type;
   const nested = parseMethodFault(body["fault"], depth + 1);
@@ -49,17 +53,18 @@ export function parseMethodFault(raw: unknown, depth = 0): VendorFault | undefin
 }
 
 function describeFields(type: string, details: Record<string, unknown>): string | undefined {
+  const text = (value: unknown): string => (typeof value === "string" ? value : describeVendorValue(value));
   const ref = (value: unknown): string =>
-    value && typeof value === "object" && "value" in value ? `${(value as { type?: string }).type ?? ""}:${String((value as { value: unknown }).value)}` : String(value);
+    value && typeof value === "object" && "value" in value ? `${text((value as { type?: unknown }).type ?? "")}:${text((value as { value: unknown }).value)}` : text(value);
   switch (type) {
     case "InvalidPowerState":
-      return `the VM is ${String(details["existingState"] ?? "in another power state")}${details["requestedState"] ? `, the operation needs ${String(details["requestedState"])}` : ""}`;
+      return `the VM is ${text(details["existingState"] ?? "in another power state")}${details["requestedState"] ? `, the operation needs ${text(details["requestedState"])}` : ""}`;
     case "TaskInProgress":
       return `another task is in progress${details["task"] ? ` (${ref(details["task"])})` : ""}`;
     case "ManagedObjectNotFound":
       return `${details["obj"] ? ref(details["obj"]) : "the object"} does not exist`;
     case "InvalidArgument":
-      return details["invalidProperty"] ? `invalid argument ${String(details["invalidProperty"])}` : undefined;
+      return details["invalidProperty"] ? `invalid argument ${text(details["invalidProperty"])}` : undefined;
     case "NotAuthenticated":
       return "the session is not authenticated";
     case "InvalidLogin":

@@ -21,6 +21,8 @@ const BURST_QUIET_MS = 12;
 const BURST_SIZE = 4;
 const MAX_LINGER_MS = 60;
 const MAX_OBJECTS_PER_CALL = 1000;
+const DEADLINE_GRACE_MS = 250;
+const DEADLINE_STATE = "the read was queued or sent in a batched call, no complete answer";
 
 /**
  * Reads properties of one managed object (paths like "runtime.powerState", "config.ftInfo"), unboxed. Reads issued
@@ -36,10 +38,20 @@ export function readProperties(
   const batch = connection.propertyBatch;
   return new Promise((resolve, reject) => {
     const now = performance.now();
-    // The batch call runs until the latest deadline of its reads; each read still ends at its own.
+    // The batch call runs until the latest deadline of its reads; each read still ends at its own. The read's own timer
+    // waits a moment past the deadline, so that when the batch ends there too the transport's error (which says what was
+    // seen of the answer) is the one reported.
+    const object = describeMoRef(target);
     const timer = setTimeout(
-      () => reject(new TimeoutError(`Reading ${describeMoRef(target)} did not finish before the operation's deadline.`, undefined, { operation: "RetrievePropertiesEx", object: describeMoRef(target), delivery: "unknown" })),
-      Math.max(0, options.deadline - Date.now()),
+      () =>
+        reject(
+          new TimeoutError(
+            `${connection.endpoint.origin} (${connection.endpoint.settingKey}) did not answer RetrievePropertiesEx for ${object} before the operation's deadline; last state: ${DEADLINE_STATE}.`,
+            DEADLINE_STATE,
+            { operation: "RetrievePropertiesEx", object, delivery: "unknown", transient: true },
+          ),
+        ),
+      Math.max(0, options.deadline - Date.now()) + DEADLINE_GRACE_MS,
     );
     const settle = <T>(done: (value: T) => void) => (value: T): void => {
       clearTimeout(timer);
@@ -144,10 +156,10 @@ async function retrieve(connection: connections.VsphereConnection, reads: Pendin
   ];
   const collector = connection.content.propertyCollector;
   const results = new Map<string, Record<string, unknown>>();
-  const single = reads.length === 1 ? describeMoRef(reads[0]!.target) : `${reads.length} objects`;
+  const single = describeBatch([...objects.values()]);
   const deadline = Math.max(...reads.map((read) => read.deadline));
   const options = { idempotent: true, object: single, deadline };
-  let answer = parseResult(await invokeMethod(connection, collector, "RetrievePropertiesEx", { specSet, options: { _typeName: "RetrieveOptions" } }, options));
+  let answer = parseResult(await invokeMethod(connection, collector, "RetrievePropertiesEx", { specSet, options: { _typeName: "RetrieveOptions" } }, options), single);
   for (;;) {
     for (const content of answer?.objects ?? []) {
       const values: Record<string, unknown> = {};
@@ -155,13 +167,20 @@ async function retrieve(connection: connections.VsphereConnection, reads: Pendin
       results.set(`${content.obj.type}:${content.obj.value}`, values);
     }
     if (!answer?.token) return results;
-    answer = parseResult(await invokeMethod(connection, collector, "ContinueRetrievePropertiesEx", { token: answer.token }, options));
+    answer = parseResult(await invokeMethod(connection, collector, "ContinueRetrievePropertiesEx", { token: answer.token }, options), single);
   }
 }
 
-function parseResult(raw: unknown): RetrieveResult | undefined {
+/** The objects of a batched call, for messages: each by name when there are a few, the first ones and a count otherwise. */
+function describeBatch(targets: Target[]): string {
+  const named = targets.slice(0, 3).map(describeMoRef).join(", ");
+  if (targets.length <= 1) return named;
+  return `${targets.length} objects (${named}${targets.length > 3 ? ", …" : ""})`;
+}
+
+function parseResult(raw: unknown, object: string): RetrieveResult | undefined {
   if (raw === undefined || raw === null) return undefined;
-  return parseAnswer(vimSchemas().RetrieveResult, raw, { operation: "RetrievePropertiesEx" });
+  return parseAnswer(vimSchemas().RetrieveResult, raw, { operation: "RetrievePropertiesEx", object });
 }
 
 function missingObject(error: unknown): Target | undefined {

@@ -1,3 +1,5 @@
+import { AuthenticationError } from "../errors";
+import { issuedCredentialProblem } from "../http/issuedCredential";
 import { withRetry } from "../http/retry";
 import { send, type Endpoint, type HttpRequest, type HttpResponse } from "../http/transport";
 import { errorForResponse } from "./faults";
@@ -19,5 +21,22 @@ export async function sendRetrying(
       throw errorForResponse(response, { operation: request.operation, object: request.object });
     },
     { idempotent: options.idempotent, deadline: request.deadline, signal: request.signal },
+  );
+}
+
+const SESSION_HEADER = "vmware-api-session-id";
+
+/**
+ * The session id a Login answer issued (header vmware-api-session-id), checked before any request carries it. A missing
+ * or unusable one (CR/LF, control characters, spaces, absurd length) is an AuthenticationError that says what is wrong
+ * with it, without showing it: repeating the Login would not help, so it is not transient.
+ */
+export function issuedSessionId(response: HttpResponse, endpoint: Endpoint, object: string): string {
+  const value = response.headers[SESSION_HEADER];
+  const problem = issuedCredentialProblem(value);
+  if (problem === undefined) return value as string;
+  throw new AuthenticationError(
+    `${endpoint.origin} (${endpoint.settingKey}) accepted the Login but the ${SESSION_HEADER} it issued ${problem}; it was not used. Something between this machine and vCenter (a proxy, a load balancer) may be rewriting answers.`,
+    { operation: "Login", object, delivery: "refused", transient: false },
   );
 }

@@ -34,6 +34,8 @@ const MAX_WAIT_SECONDS = 30;
 /** A collector call gets this long beyond its own long-poll before the request counts as lost. */
 const LONG_POLL_SLACK_MS = 30_000;
 const COLLECTOR_CALL_MS = 60_000;
+/** How long a new wait may go without hearing its task's state from the collector before it polls Task.info instead. */
+const COLLECTOR_STALL_MS = 3_000;
 /** What a task's filter watches: enough to see it end and take its result or fault. */
 const TASK_PATHS = ["info.state", "info.error", "info.result"];
 
@@ -94,6 +96,7 @@ async function watchWithCollector(connection: connections.VsphereConnection, col
     // Every binding is declared before the closures that use it: Pulumi's closure serializer treats a name used before
     // its `const` declaration as a free variable and refuses to serialize the provider ("missing variable in closure").
     let timer: NodeJS.Timeout | undefined;
+    let stall: NodeJS.Timeout | undefined;
     const state: { listener?: TaskListener; onAbort?: () => void } = {};
     const finish = (outcome: { info: TaskInfo } | { error: unknown } | { deadline: true }): void => {
       const listener = state.listener;
@@ -101,6 +104,7 @@ async function watchWithCollector(connection: connections.VsphereConnection, col
       listener.settled = true;
       if (collector.listeners.get(handle.task.value) === listener) collector.listeners.delete(handle.task.value);
       if (timer) clearTimeout(timer);
+      if (stall) clearTimeout(stall);
       if (state.onAbort) options.signal?.removeEventListener("abort", state.onAbort);
       if ("info" in outcome) resolve(outcome);
       else if ("deadline" in outcome) resolve({ deadline: true, lastInfo: listener.info });
@@ -123,6 +127,11 @@ async function watchWithCollector(connection: connections.VsphereConnection, col
     state.onAbort = onAbort;
     options.signal?.addEventListener("abort", onAbort, { once: true });
     timer = setTimeout(() => finish({ deadline: true }), Math.max(0, options.deadline - Date.now()));
+    // A working collector reports the task's state within moments of CreateFilter (a new filter answers the pending long
+    // poll at once). Nothing by then: the collector, or something before it, is not answering; Task.info is polled instead.
+    stall = setTimeout(() => {
+      if (!listener.settled && listener.info === undefined) handOverToPolling(connection, listener);
+    }, COLLECTOR_STALL_MS);
     collector.listeners.set(handle.task.value, listener);
     invokeMethod(
       connection,
@@ -136,7 +145,8 @@ async function watchWithCollector(connection: connections.VsphereConnection, col
         },
         partialUpdates: false,
       },
-      { idempotent: false, object: handle.object, deadline: Date.now() + COLLECTOR_CALL_MS },
+      // Bounded by the wait's own deadline: a collector that never answers cannot hold the request past it.
+      { idempotent: false, object: handle.object, deadline: Math.min(options.deadline, Date.now() + COLLECTOR_CALL_MS) },
     ).then(
       (raw) => {
         const filter = vimSchemas().MoRef.safeParse(unbox(raw));
@@ -150,9 +160,10 @@ async function watchWithCollector(connection: connections.VsphereConnection, col
       },
       (error: unknown) => {
         // A collector that vanished (session replaced) or a server without filters must not fail a running task's wait.
+        // Out of time for this wait says nothing about the collector, which other waits may be using.
         if (isCollectorUnusable(error)) collector.unsupported = true;
-        else collector.ref = undefined;
-        handOverToPolling(connection, listener);
+        else if (!(error instanceof TimeoutError)) collector.ref = undefined;
+        if (!listener.settled) handOverToPolling(connection, listener);
       },
     );
   });
@@ -202,7 +213,9 @@ function runLoop(connection: connections.VsphereConnection, collector: TaskColle
         } catch (error) {
           if (isFault(error, "RequestCanceled")) continue;
           failures += 1;
-          if (mayRepeat(error, true) && failures < 5) {
+          // A long poll with no answer well past its own maxWaitSeconds is a collector (or a proxy) that stopped answering,
+          // not a glitch: the waiters go to Task.info polling at once instead of waiting that long again.
+          if (mayRepeat(error, true) && failures < 5 && !(error instanceof TimeoutError)) {
             await sleep(backoffDelay(failures, 200, 2_000));
             continue;
           }

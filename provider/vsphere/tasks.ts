@@ -151,9 +151,19 @@ async function pauseWhileBusy(round: number, what: string, deadline: number, err
 }
 
 /** The outcome of a start is unknown and could not be settled by reading state back. */
-function lostAnswer(what: string, error: unknown): ConnectionError {
+function lostAnswer(what: string, error: unknown): ConnectionError | TimeoutError {
   if (error instanceof ConnectionError) return error;
   const source = error as VmAvailabilityError;
+  // The answer did not come before the deadline: a timeout, with what was last seen of it.
+  if (error instanceof TimeoutError) {
+    return new TimeoutError(`No answer to ${what} before the deadline: vSphere may or may not have started it (${errorMessage(error)}).`, error.lastState, {
+      operation: source.operation ?? what,
+      object: source.object,
+      cause: error,
+      delivery: "unknown",
+      transient: false,
+    });
+  }
   return new ConnectionError(`No answer to ${what}: vSphere may or may not have started it (${errorMessage(error)}).`, true, {
     operation: source.operation ?? what,
     object: source.object,

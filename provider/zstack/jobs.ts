@@ -5,7 +5,7 @@ import { outcomeUnknown } from "../http/failure";
 import { withRetry } from "../http/retry";
 import { send, type HttpRequest, type HttpResponse } from "../http/transport";
 import { httpFailure, jobFailedForSession, parseReply, serverText, zstackErrorOf } from "./faults";
-import { pollUntil } from "./polling";
+import { waitFor } from "../http/waiter";
 import { parseJson, zstackSchemas } from "./schemas";
 import { apiPath, invalidateSession, sessionHeaders, withSession, zstackEndpoint } from "./session";
 
@@ -164,7 +164,7 @@ export interface WaitJobOptions {
 export async function waitForJob(settings: ZstackSettings, handle: JobHandle, options: WaitJobOptions): Promise<unknown> {
   if (handle.immediateResult !== undefined) return handle.immediateResult;
   const where = `${handle.operation}${handle.object ? ` on ${handle.object}` : ""}`;
-  return pollUntil<unknown>({
+  return waitFor<unknown>({
     what: options.what,
     operation: handle.operation,
     object: handle.object,

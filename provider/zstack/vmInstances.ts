@@ -1,7 +1,7 @@
 import type { ZstackSettings } from "../config";
 import { deadlineAfter, PREVIEW_READ_SECONDS } from "../deadline";
 import { submitJob, type JobHandle } from "./jobs";
-import { pollUntil } from "./polling";
+import { waitFor } from "../http/waiter";
 import { query } from "./query";
 import { zstackSchemas, type VmInstanceInventory } from "./schemas";
 import { uuidSegment } from "./uuid";
@@ -76,7 +76,7 @@ export async function waitForVmState(settings: ZstackSettings, uuid: string, wai
   const first = await queryVmInstance(settings, uuid, options);
   if (wait.until(first)) return first;
   const describe = wait.describe ?? ((vm: VmInstanceInventory | undefined) => vm?.state ?? "not listed");
-  return pollUntil<VmInstanceInventory | undefined>({
+  return waitFor<VmInstanceInventory | undefined>({
     what: wait.what,
     operation: wait.operation,
     object: vmObject(uuid),

@@ -2,6 +2,8 @@ import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import { startOfflineTwin, type OfflineTwin } from "../../simulator";
+import { pulumiDirFrom, startHost, type HostProcess } from "../../tools/engine/host";
 import { stageInstall } from "../../tools/engine/stageInstall";
 
 export const REPO = path.resolve(__dirname, "..", "..");
@@ -57,4 +59,43 @@ export function hostEnvironment(): NodeJS.ProcessEnv {
     env[key] = value;
   }
   return env;
+}
+
+/** What an engine test file shares: the installed providers, the offline twin and one dynamic-provider host. */
+export interface InstalledHost {
+  readonly providers: Record<string, string>;
+  readonly twin: OfflineTwin;
+  readonly host: HostProcess;
+}
+
+/** Installs beforeAll/afterAll hooks that stage the package, start the twin and the host, and take them down again. */
+export function useInstalledHost(twinOptions: Parameters<typeof startOfflineTwin>[0] = { durationMs: 50 }): InstalledHost {
+  let started: { providers: Record<string, string>; stackDir: string; twin: OfflineTwin; host: HostProcess } | undefined;
+  const current = () => {
+    if (!started) throw new Error("the engine host runs only between beforeAll and afterAll");
+    return started;
+  };
+  beforeAll(async () => {
+    const { providers, stackDir } = serializeInstalledProviders();
+    const twin = await startOfflineTwin(twinOptions);
+    const host = await startHost(pulumiDirFrom(stackDir), hostEnvironment(), stackDir);
+    started = { providers, stackDir, twin, host };
+  });
+  afterAll(async () => {
+    await started?.host.stop();
+    await started?.twin.close();
+    if (started) fs.rmSync(started.stackDir, { recursive: true, force: true });
+    started = undefined;
+  });
+  return {
+    get providers() {
+      return current().providers;
+    },
+    get twin() {
+      return current().twin;
+    },
+    get host() {
+      return current().host;
+    },
+  };
 }

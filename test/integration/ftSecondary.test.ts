@@ -340,7 +340,7 @@ describe("FtSecondary preview refusals (check)", () => {
 
   it("says that vmId is a managed object id, not a name, for a VM name given as vmId", async () => {
     expect((await reasons({ vmId: "batch-01" }))["vmId"]).toEqual([
-      'VM batch-01 does not exist in vCenter (or this user cannot see it): Fault Tolerance cannot be turned on for it. "batch-01" looks like a VM name: vmId takes the VM\'s managed object id ("vm-" and a number, e.g. "vm-42", as in the vSphere Client\'s URL), not its name.',
+      'VM batch-01 does not exist in vCenter (or this user cannot see it): Fault Tolerance cannot be turned on for it. "batch-01" looks like a VM name: vmId takes the VM\'s managed object id ("vm-" and a number, e.g. "vm-42", as in the vSphere Client\'s URL), not its name. The VM named "batch-01" is vm-105: use that.',
     ]);
   });
 

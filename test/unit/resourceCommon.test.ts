@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { checkInputs } from "../../provider/resources/common/checkInputs";
 import { jsonOutputs } from "../../provider/resources/common/jsonOutputs";
+import { dynamicProvider } from "../../provider/resources/common/dynamicProvider";
 import { UNKNOWN_VALUE } from "../../provider/resources/common/unknown";
 
 const schema = z.object({
@@ -37,5 +38,29 @@ describe("jsonOutputs", () => {
       c: [1, null],
       d: { f: "x" },
     });
+  });
+});
+
+describe("check failures as the engine shows them", () => {
+  it("drop a leading property name, since the engine prints the property and its value before the reason", async () => {
+    const provider = dynamicProvider({
+      check: async () => ({
+        inputs: {},
+        failures: [
+          { property: "vmId", reason: "vmId: vm-9 is a template; a template cannot be powered on." },
+          { property: "timeoutSeconds", reason: "timeoutSeconds must be a whole number of seconds from 1 to 900 (default 900); got 0" },
+        ],
+      }),
+      diff: async () => ({}),
+      create: async () => ({ id: "x" }),
+      read: async () => ({}),
+      update: async () => ({}),
+      delete: async () => undefined,
+    });
+    const result = await provider.check!({}, {});
+    expect(result.failures).toEqual([
+      { property: "vmId", reason: "vm-9 is a template; a template cannot be powered on." },
+      { property: "timeoutSeconds", reason: "timeoutSeconds must be a whole number of seconds from 1 to 900 (default 900); got 0" },
+    ]);
   });
 });

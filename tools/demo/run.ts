@@ -8,27 +8,78 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { startOfflineTwin } from "../../simulator";
-import { EngineSimulation, type Step } from "../engine/engine";
+import { EngineSimulation, type DeclaredResource, type Step } from "../engine/engine";
 import { pulumiDirFrom, startHost } from "../engine/host";
 import { stageInstall } from "../engine/stageInstall";
-import { declaredProgram } from "../engine/declaredProgram";
-import { renderSteps } from "./render";
+import { declaredProgram, programOutputs } from "../engine/declaredProgram";
+import { renderCommand, type Command } from "./render";
 
 const REPO = path.resolve(__dirname, "..", "..", "..");
+const PROJECT = "vm-availability-flagship";
+const STACK = "dev";
 
 function pulumiCliVersion(): string | undefined {
   const probe = spawnSync("pulumi", ["version"], { encoding: "utf8" });
   return probe.status === 0 ? probe.stdout.trim() : undefined;
 }
 
-function heading(text: string): void {
-  process.stdout.write(`\n== ${text}\n`);
+/** A line of the demo's own: what is done between commands (the CLI prints none of it). */
+function narrate(text: string): void {
+  process.stdout.write(`\n# ${text}\n`);
 }
 
-function show(steps: Step[]): void {
-  process.stdout.write(`${renderSteps(steps)}\n`);
-  const failed = steps.filter((s) => s.op === "failed");
-  if (failed.length > 0) throw new Error(`demo step failed: ${failed.map((s) => `${s.resource}: ${s.error}`).join("; ")}`);
+/** The flagship stack driven through the engine harness, each command printed as the Pulumi CLI prints its result. */
+class FlagshipStack {
+  private stackExisted = false;
+  private lastOutputs: Record<string, unknown> | undefined;
+  private config: Record<string, string> = {};
+  program: DeclaredResource[];
+
+  constructor(
+    private readonly engine: EngineSimulation,
+    private readonly stackDir: string,
+  ) {
+    this.program = this.declare();
+  }
+
+  private declare(): DeclaredResource[] {
+    return declaredProgram(REPO, this.stackDir, path.join(REPO, "examples", "flagship"), PROJECT, this.config);
+  }
+
+  configSet(key: string, value: string): void {
+    process.stdout.write(`\n$ pulumi config set ${key} '${value}'\n`);
+    this.config = { ...this.config, [key]: value };
+    this.program = this.declare();
+  }
+
+  async run(command: Command, typed: string): Promise<void> {
+    process.stdout.write(`\n$ ${typed}\n`);
+    const started = Date.now();
+    const steps = await this.steps(command);
+    const outputs = command === "up" ? { before: this.lastOutputs, after: programOutputs(REPO, this.stackDir, path.join(REPO, "examples", "flagship"), PROJECT, this.config, this.engine.state) } : undefined;
+    const durationMs = Date.now() - started;
+    process.stdout.write(`${renderCommand({ command, project: PROJECT, stack: STACK, steps, stackExisted: this.stackExisted, outputs, durationMs })}\n`);
+    if (command === "up") {
+      this.stackExisted = true;
+      this.lastOutputs = outputs?.after;
+    }
+    if (command === "destroy") this.stackExisted = false;
+    const failed = steps.filter((step) => step.op === "failed");
+    if (failed.length > 0) throw new Error(`demo step failed: ${failed.map((step) => `${step.resource}: ${step.error}`).join("; ")}`);
+  }
+
+  private steps(command: Command): Promise<Step[]> {
+    switch (command) {
+      case "preview":
+        return this.engine.preview(this.program);
+      case "up":
+        return this.engine.up(this.program);
+      case "refresh":
+        return this.engine.refresh();
+      case "destroy":
+        return this.engine.destroy();
+    }
+  }
 }
 
 async function runWithHarness(): Promise<void> {
@@ -40,46 +91,42 @@ async function runWithHarness(): Promise<void> {
     for (const [key, value] of Object.entries(process.env)) if (!/^(VSPHERE|VEEAM|ZSTACK)_/.test(key)) env[key] = value;
     const host = await startHost(pulumiDirFrom(stackDir), env, stackDir);
     try {
-      const engine = new EngineSimulation(host, { project: "vm-availability-flagship", stack: "dev" });
+      const engine = new EngineSimulation(host, { project: PROJECT, stack: STACK });
       await engine.configure(twin.stackConfig);
-      const flagship = path.join(REPO, "examples", "flagship");
-      const run = (config: Record<string, string>) => declaredProgram(REPO, stackDir, flagship, "vm-availability-flagship", config);
-      let program = run({});
+      const stack = new FlagshipStack(engine, stackDir);
       process.stdout.write(
-        `Offline twin: vSphere ${twin.vsphere.url}, Veeam ${twin.veeam.url}, ZStack ${twin.zstack.url}\nStack "dev" of project "vm-availability-flagship": examples/flagship/index.ts declares ${program.length} resources.\n`,
+        `Offline twin: vSphere ${twin.vsphere.url}, Veeam ${twin.veeam.url}, ZStack ${twin.zstack.url}\nStack "${STACK}" of project "${PROJECT}": examples/flagship/index.ts declares ${stack.program.length} resources.\n`,
       );
 
-      heading("pulumi preview");
-      show(await engine.preview(program));
-      heading("pulumi up");
-      show(await engine.up(program));
-      const ft = engine.state.get("app-01-ft")?.outputs;
-      const drill = engine.state.get("tier1-dr-drill")?.outputs;
-      process.stdout.write(
-        `    app-01 is FT-protected: secondary ${String(ft?.["secondaryVmId"])} on ${String(ft?.["secondaryHost"])}, state ${String(ft?.["faultToleranceState"])}; DR plan ${String(drill?.["planName"])} is ${String(drill?.["planState"])} (${String(drill?.["result"])})\n`,
-      );
-      heading("pulumi preview (nothing changed)");
-      show(await engine.preview(program));
+      await stack.run("preview", "pulumi preview");
+      await stack.run("up", "pulumi up --yes");
+      const unsynced = [...engine.state.values()].filter((entry) => entry.type === "vsphere:FtSecondary" && entry.outputs["faultToleranceState"] !== "running");
+      if (unsynced.length > 0) {
+        narrate(
+          `${unsynced.map((entry) => `${entry.name} recorded faultToleranceState ${String(entry.outputs["faultToleranceState"])}`).join(", ")}: the create returned once vSphere made the secondary, before it was in sync ("running"); a refresh records the state vSphere reaches`,
+        );
+      }
+      narrate("nothing changed by hand since: a preview finds nothing to do, and a refresh no drift from what the program declares");
+      await stack.run("preview", "pulumi preview");
+      await stack.run("refresh", "pulumi refresh --yes");
 
-      heading("out of band: someone powers batch-01 (vm-105) back on in the vSphere client");
+      narrate("out of band: someone powers batch-01 (vm-105) back on in the vSphere Client");
       twin.vsphere.world.setPowerState("vm-105", "poweredOn");
-      heading("pulumi refresh");
-      show(await engine.refresh());
-      heading("pulumi preview (the declared state differs from the VM again)");
-      show(await engine.preview(program));
+      await stack.run("refresh", "pulumi refresh --yes");
+      narrate("the VM's actual power state is recorded; the declared one (poweredOff) differs, so the next update powers it off again");
+      await stack.run("preview", "pulumi preview");
 
-      heading('a changed input: the snapshot description now names the change ticket');
-      process.stdout.write("    $ pulumi config set snapshotDescription 'before the PostgreSQL 16 upgrade (CHG-4711)'\n");
-      program = run({ snapshotDescription: "before the PostgreSQL 16 upgrade (CHG-4711)" });
-      show(await engine.preview(program));
-      heading("pulumi up");
-      show(await engine.up(program));
+      narrate("a changed input: the snapshot description now names the change ticket");
+      stack.configSet("snapshotDescription", "before the PostgreSQL 16 upgrade (CHG-4711)");
+      await stack.run("preview", "pulumi preview");
+      await stack.run("up", "pulumi up --yes");
 
-      heading("pulumi destroy");
-      show(await engine.destroy());
+      await stack.run("destroy", "pulumi destroy --yes");
       const inventory = twin.vsphere.world.inventory();
       const leftovers = inventory.vms.filter((vm) => ["vm-101", "vm-102", "vm-103"].includes(vm.id) && (vm.rootSnapshotIds.length > 0 || vm.ftRole !== "none"));
-      process.stdout.write(`    after destroy: ${leftovers.length === 0 ? "no FT secondary and no snapshot left behind on vm-101..103" : `left behind: ${JSON.stringify(leftovers)}`}; batch-01 and web-03 are left as they are (delete leaves VMs alone)\n`);
+      narrate(
+        `after destroy: ${leftovers.length === 0 ? "no FT secondary and no snapshot left behind on vm-101..103" : `left behind: ${JSON.stringify(leftovers)}`}; batch-01 and web-03 are left as they are (delete leaves VMs alone)`,
+      );
       process.stdout.write(`\nDemo finished in ${((Date.now() - started) / 1000).toFixed(1)} s.\n`);
     } finally {
       await host.stop();
@@ -125,7 +172,7 @@ async function main(): Promise<void> {
   const version = pulumiCliVersion();
   if (version && !process.argv.includes("--harness")) return runWithCli(version);
   process.stdout.write(
-    "No pulumi CLI on PATH: this demo drives the real @pulumi/pulumi dynamic-provider host over gRPC with the engine-protocol harness (Check/Diff on preview, Create/Update/Delete on up, Read on refresh), as the Pulumi engine would. No Pulumi CLI and no state backend are involved.\n",
+    "No pulumi CLI on PATH: this demo drives the real @pulumi/pulumi dynamic-provider host over gRPC with the engine-protocol harness (Check/Diff on preview, Create/Update/Delete on up, Read then Diff on refresh), as the Pulumi engine would, and prints each result as the CLI does. No Pulumi CLI and no state backend are involved.\n",
   );
   await runWithHarness();
 }

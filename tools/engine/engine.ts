@@ -38,12 +38,27 @@ export interface StateEntry {
 
 export type StepOp = "create" | "update" | "replace" | "delete" | "same" | "refresh-same" | "refresh-update" | "refresh-delete" | "failed";
 
+/** How properties differ, as the CLI's `[diff: +a ~b -c]` shows it. */
+export interface PropertyDiff {
+  adds: string[];
+  updates: string[];
+  deletes: string[];
+}
+
 export interface Step {
   resource: string;
   type: string;
   op: StepOp;
   /** Property names that differ (inputs for create/update/replace, outputs for refresh). */
   changed: string[];
+  /** The same properties by kind of change (update, replace and refresh-update steps). */
+  diff?: PropertyDiff;
+  /**
+   * Refresh steps: whether the provider's Diff of the refreshed state against the recorded inputs finds a change. The
+   * CLI's refresh asks exactly that (refreshed outputs and inputs as the olds, the recorded inputs as the news) and
+   * shows an update only then; `op` keeps what the outputs did.
+   */
+  drifted?: boolean;
   /** Why a replace: the properties the provider named. */
   replaces?: string[];
   error?: string;
@@ -106,16 +121,30 @@ export class EngineSimulation {
         }
         const outputs = toJs(response["getProperties"]!());
         const inputs = response["getInputs"]!() ? toJs(response["getInputs"]!()) : undefined;
-        const changed = changedKeys(entry.outputs, outputs);
+        const diff = propertyDiff(entry.outputs, outputs);
+        const changed = keysOf(diff);
+        const declared = entry.inputs;
         entry.outputs = outputs;
         entry.id = id;
         if (inputs && Object.keys(inputs).length > 0) entry.inputs = inputs;
-        steps.push({ resource: name, type: entry.type, op: changed.length > 0 ? "refresh-update" : "refresh-same", changed });
+        const drifted = ((await this.askDiff(entry, outputs, entry.inputs, declared))["getChanges"]!() as number) !== 1;
+        steps.push({ resource: name, type: entry.type, op: changed.length > 0 ? "refresh-update" : "refresh-same", changed, diff, drifted });
       } catch (error) {
         steps.push({ resource: name, type: entry.type, op: "failed", changed: [], error: messageOf(error) });
       }
     }
     return steps;
+  }
+
+  /** The provider's Diff of `news` against what `olds` (outputs) and `oldInputs` record. */
+  private async askDiff(entry: StateEntry, olds: Record<string, unknown>, oldInputs: Record<string, unknown>, news: Record<string, unknown>): Promise<Message> {
+    const diff = this.message("DiffRequest");
+    diff["setId"]!(entry.id as never);
+    diff["setUrn"]!(entry.urn as never);
+    diff["setOlds"]!(this.struct(olds) as never);
+    diff["setNews"]!(this.struct(news) as never);
+    diff["setOldInputs"]!(this.struct(oldInputs) as never);
+    return this.host.call<Message>("diff", diff);
   }
 
   async destroy(): Promise<Step[]> {
@@ -181,20 +210,15 @@ export class EngineSimulation {
       return this.create(resource, urn, inputs, "create", Object.keys(inputs).filter((k) => k !== "__provider").sort());
     }
 
-    const diff = this.message("DiffRequest");
-    diff["setId"]!(old.id as never);
-    diff["setUrn"]!(urn as never);
-    diff["setOlds"]!(this.struct(old.outputs) as never);
-    diff["setNews"]!(this.struct(inputs) as never);
-    diff["setOldInputs"]!(this.struct(old.inputs) as never);
-    const answer = await this.host.call<Message>("diff", diff);
+    const answer = await this.askDiff(old, old.outputs, old.inputs, inputs);
     const changes = answer["getChanges"]!() as number;
     const replaces = answer["getReplacesList"]!() as string[];
-    const changed = changedKeys(withoutProvider(old.inputs), withoutProvider(inputs));
+    const diff = propertyDiff(old.inputs, inputs);
+    const changed = keysOf(diff);
     if (changes === 0) throw new Error(`Diff of ${resource.name} answered DIFF_UNKNOWN: the engine would then diff inputs itself, including __provider`);
     if (changes === 1) return { resource: resource.name, type: resource.type, op: "same", changed: [] };
     if (replaces.length > 0) {
-      if (preview) return { resource: resource.name, type: resource.type, op: "replace", changed, replaces };
+      if (preview) return { resource: resource.name, type: resource.type, op: "replace", changed, diff, replaces };
       const deleteFirst = answer["getDeletebeforereplace"]!() as boolean;
       if (deleteFirst) {
         await this.delete(old);
@@ -202,9 +226,9 @@ export class EngineSimulation {
       }
       const step = await this.create(resource, urn, inputs, "replace", changed);
       if (!deleteFirst && step.op === "replace") await this.delete(old);
-      return { ...step, replaces };
+      return { ...step, diff, replaces };
     }
-    if (preview) return { resource: resource.name, type: resource.type, op: "update", changed: changed.length > 0 ? changed : ["(drift found by refresh)"] };
+    if (preview) return { resource: resource.name, type: resource.type, op: "update", changed, diff };
     const update = this.message("UpdateRequest");
     update["setId"]!(old.id as never);
     update["setUrn"]!(urn as never);
@@ -215,7 +239,7 @@ export class EngineSimulation {
       const updated = await this.host.call<Message>("update", update);
       old.outputs = markSecrets(toJs(updated["getProperties"]!()), resource.secretInputs ?? []);
       old.inputs = inputs;
-      return { resource: resource.name, type: resource.type, op: "update", changed: changed.length > 0 ? changed : ["(drift found by refresh)"] };
+      return { resource: resource.name, type: resource.type, op: "update", changed, diff };
     } catch (error) {
       if (error instanceof GrpcCallError && error.initFailure) {
         old.outputs = error.initFailure.properties;
@@ -306,15 +330,20 @@ function markSecrets(outputs: Record<string, unknown>, secretKeys: string[]): Re
   return result;
 }
 
-function withoutProvider(value: Record<string, unknown>): Record<string, unknown> {
-  const { __provider: _ignored, ...rest } = value;
-  return rest;
+/** The properties that differ, by kind, `__provider` left out (a provider-code change is not a property change). */
+export function propertyDiff(before: Record<string, unknown>, after: Record<string, unknown>): PropertyDiff {
+  const diff: PropertyDiff = { adds: [], updates: [], deletes: [] };
+  const keys = [...new Set([...Object.keys(before), ...Object.keys(after)])].filter((key) => key !== "__provider").sort();
+  for (const key of keys) {
+    if (!(key in before)) diff.adds.push(key);
+    else if (!(key in after)) diff.deletes.push(key);
+    else if (JSON.stringify(before[key]) !== JSON.stringify(after[key])) diff.updates.push(key);
+  }
+  return diff;
 }
 
-export function changedKeys(before: Record<string, unknown>, after: Record<string, unknown>): string[] {
-  const keys = new Set([...Object.keys(before), ...Object.keys(after)]);
-  keys.delete("__provider");
-  return [...keys].filter((key) => JSON.stringify(before[key]) !== JSON.stringify(after[key])).sort();
+function keysOf(diff: PropertyDiff): string[] {
+  return [...diff.adds, ...diff.updates, ...diff.deletes].sort();
 }
 
 function messageOf(error: unknown): string {

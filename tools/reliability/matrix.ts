@@ -133,7 +133,8 @@ export async function runCell(twin: ReliabilityTwin, spec: CellSpec): Promise<Ce
   const { adapter, scenario, op } = spec;
   cellCounter += 1;
   const label = `rel-${cellCounter}-${scenario.short.replace(/[^a-z0-9]+/gi, "-")}-${op}`;
-  twin.reset();
+  const route = { throughFronts: scenario.throughFront === true };
+  twin.reset(route);
   const problems: string[] = [];
   const errorLines: string[] = [];
   const started = Date.now();
@@ -172,7 +173,7 @@ export async function runCell(twin: ReliabilityTwin, spec: CellSpec): Promise<Ce
   const madeRequests = requestCount(twin) > requestsBefore;
   const exercised = armed.exercised();
   await armed.disarm();
-  twin.reset();
+  twin.reset(route);
   const ms = Date.now() - started;
   if (hung || !outcomes) {
     return { resource: adapter.type, scenario: scenario.short, operation: op, verdict: "lost", exercised, ms, opMs, errors: [], problems: [`the operation hung past its deadline (${scenario.timeoutSeconds} s + ${WATCHDOG_GRACE_MS / 1000} s)`] };

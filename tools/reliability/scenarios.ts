@@ -1,8 +1,11 @@
 /**
  * The fault scenarios (columns of the matrix). Each arms its fault before the operation and says afterwards whether
  * the fault actually hit it. Transport faults use the simulators' fault injector (simulator/common/faultInjector.ts);
- * "mid-operation" faults fire from `onHandled` once the call that changes the world has been handled by the simulator.
+ * "mid-operation" faults fire from `onHandled` once the call that changes the world has been handled by the simulator;
+ * endpoints that misbehave (never answer, trickle) are played by the misbehaving front before the simulator
+ * (tools/hostile/front.ts), through which such a cell's providers talk from its first request to its last.
  */
+import type { Misbehaviour } from "../hostile/front";
 import type { Operation, ResourceAdapter, StateRecord, Target } from "./model";
 import type { ReliabilityTwin } from "./twin";
 
@@ -31,11 +34,17 @@ export interface Scenario {
   copies: number;
   /** Run the preview (check + diff) before arming, as `pulumi preview` then `pulumi up` would. */
   preview: boolean;
+  /** The cell's providers talk to the vendor through its misbehaving front (the whole cell, passing through until armed). */
+  throughFront?: boolean;
   arm(context: ArmContext): Armed;
 }
 
 const TIMEOUT_SECONDS = 20;
 const HANG_TIMEOUT_SECONDS = 2;
+/** timeoutSeconds of the operations facing an endpoint that never answers or trickles: every request must end by it. */
+const SILENT_ENDPOINT_TIMEOUT_SECONDS = 3;
+/** One byte of the answer per this many ms: no real answer (tens of bytes and more) arrives before the deadline. */
+const TRICKLE_INTERVAL_MS = 250;
 
 /** The path a fault targets: the call that changes the world, or every call when the operation makes none. */
 function targetPath(context: ArmContext): string {
@@ -50,6 +59,19 @@ function injectorArm(context: ArmContext, plan: { latencyMs?: number; fail503?: 
   return {
     exercised: () => (plan.latencyMs ? server.stats.requests > requestsBefore : server.faults.injected > injectedBefore),
     disarm: async () => server.faults.reset(),
+  };
+}
+
+/**
+ * The vendor's front answers the call that changes the world (every call, when the operation makes none) as `misbehave`
+ * says, until disarmed: the connections it holds are then cut.
+ */
+function frontArm(context: ArmContext, misbehave: Misbehaviour): Armed {
+  const front = context.twin.front(context.adapter.vendor);
+  const rule = front.arm({ match: targetPath(context), misbehave });
+  return {
+    exercised: () => rule.hits > 0,
+    disarm: async () => front.disarm(),
   };
 }
 
@@ -201,5 +223,23 @@ export const SCENARIOS: Scenario[] = [
       context.adapter.outOfBand(context.twin, context.target, context.op, context.bases);
       return { exercised: () => true, disarm: async () => undefined };
     },
+  },
+  {
+    name: `the endpoint accepts the call that changes the world (every call, when the operation makes none) and never answers: the request is not passed on (timeoutSeconds ${SILENT_ENDPOINT_TIMEOUT_SECONDS})`,
+    short: "never answers",
+    timeoutSeconds: SILENT_ENDPOINT_TIMEOUT_SECONDS,
+    copies: 1,
+    preview: false,
+    throughFront: true,
+    arm: (context) => frontArm(context, { kind: "hang" }),
+  },
+  {
+    name: `the endpoint passes the call that changes the world (every call, when the operation makes none) on, then trickles the answer one byte every ${TRICKLE_INTERVAL_MS} ms (timeoutSeconds ${SILENT_ENDPOINT_TIMEOUT_SECONDS})`,
+    short: "trickles",
+    timeoutSeconds: SILENT_ENDPOINT_TIMEOUT_SECONDS,
+    copies: 1,
+    preview: false,
+    throughFront: true,
+    arm: (context) => frontArm(context, { kind: "trickle", intervalMs: TRICKLE_INTERVAL_MS }),
   },
 ];

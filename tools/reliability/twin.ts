@@ -9,6 +9,7 @@ import type { SimRequest, SimulatorServer } from "../../simulator/common/httpSer
 import { startVeeamSimulator, type VeeamSimulator } from "../../simulator/veeam";
 import { startVsphereSimulator, type VsphereSimulator } from "../../simulator/vsphere";
 import { startZstackSimulator, type ZstackSimulator } from "../../simulator/zstack";
+import { startHostileFront, type HostileFront } from "../hostile/front";
 
 export type Vendor = "vsphere" | "veeam" | "zstack";
 
@@ -17,10 +18,15 @@ export interface ReliabilityTwin {
   veeam: VeeamSimulator;
   zstack: ZstackSimulator;
   server(vendor: Vendor): SimulatorServer;
+  /** The misbehaving front before each simulator (tools/hostile/front.ts): used when a cell is routed through it. */
+  front(vendor: Vendor): HostileFront;
   /** Passwords, and every session id / token a client sent so far. */
   secrets(): string[];
-  /** Clears faults on every server and drops the provider's cached sessions. */
-  reset(): void;
+  /**
+   * Clears faults on every server and front and drops the provider's cached sessions; the providers talk to the
+   * simulators directly, or through the fronts when `throughFronts` (what a cell's scenario asks for).
+   */
+  reset(options?: { throughFronts?: boolean }): void;
   close(): Promise<void>;
 }
 
@@ -67,35 +73,44 @@ export async function startReliabilityTwin(timing: TwinTiming = DEFAULT_TIMING):
     });
   }
   const servers: Record<Vendor, SimulatorServer> = { vsphere: vsphere.server, veeam: veeam.server, zstack: zstack.server };
-  const configure = (): void => {
+  const fronts: Record<Vendor, HostileFront> = {
+    vsphere: await startHostileFront(vsphere.url),
+    veeam: await startHostileFront(veeam.url),
+    zstack: await startHostileFront(zstack.url),
+  };
+  const configure = (throughFronts: boolean): void => {
+    const url = (vendor: Vendor, direct: string): string => (throughFronts ? fronts[vendor].url : direct);
     recordStackConfig({
-      "vsphere:vsphereServer": vsphere.url,
+      "vsphere:vsphereServer": url("vsphere", vsphere.url),
       "vsphere:user": vsphere.username,
       "vsphere:password": vsphere.password,
-      "veeam:server": veeam.url,
+      "veeam:server": url("veeam", veeam.url),
       "veeam:username": veeam.username,
       "veeam:password": veeam.password,
       ...(veeamApiVersion() === "detect" ? {} : { "veeam:apiVersion": veeamApiVersion() }),
-      "zstack:endpoint": zstack.url,
+      "zstack:endpoint": url("zstack", zstack.url),
       "zstack:accountName": zstack.accountName,
       "zstack:accountPassword": zstack.password,
     });
   };
-  configure();
+  configure(false);
   const twin: ReliabilityTwin = {
     vsphere,
     veeam,
     zstack,
     server: (vendor) => servers[vendor],
+    front: (vendor) => fronts[vendor],
     secrets: () => [...seen],
-    reset: () => {
+    reset: (options = {}) => {
       for (const server of Object.values(servers)) server.faults.reset();
-      configure();
+      for (const front of Object.values(fronts)) front.disarm();
+      configure(options.throughFronts === true);
       forget("vsphere.");
       forget("veeam.");
       forget("zstack.");
     },
     close: async () => {
+      await Promise.all(Object.values(fronts).map((front) => front.close()));
       await Promise.all([vsphere.close(), veeam.close(), zstack.close()]);
     },
   };

@@ -53,7 +53,10 @@ export async function configure(request: { config: ConfigSource }): Promise<void
 export function dynamicProvider(crud: ResourceCrud): pulumi.dynamic.ResourceProvider {
   return {
     configure: (request) => configure(request),
-    check: (olds, news) => crud.check(olds, news),
+    check: async (olds, news) => {
+      const result = await crud.check(olds, news);
+      return result.failures === undefined ? result : { ...result, failures: result.failures.map(asShownByTheEngine) };
+    },
     diff: (id, olds, news) => crud.diff(id, olds, news),
     create: async (inputs) => {
       try {
@@ -81,6 +84,15 @@ export function dynamicProvider(crud: ResourceCrud): pulumi.dynamic.ResourceProv
     },
     delete: (id, props) => crud.delete(id, props),
   };
+}
+
+/**
+ * The engine prints a check failure as "…'s property 'vmId' value "vm-105" has a problem: <reason>": a reason that starts
+ * by naming its property again (as this package's messages do, so they read well on their own) loses that prefix.
+ */
+function asShownByTheEngine(failure: pulumi.dynamic.CheckFailure): pulumi.dynamic.CheckFailure {
+  const prefix = `${failure.property}: `;
+  return failure.reason.startsWith(prefix) ? { property: failure.property, reason: failure.reason.slice(prefix.length) } : failure;
 }
 
 /** A partial failure's properties become the resource's state; they must carry `__provider` or later deletes cannot run. */

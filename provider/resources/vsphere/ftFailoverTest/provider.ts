@@ -5,6 +5,7 @@ import { readGroup } from "../ftSecondary/observe";
 import { connectForCheck, previewDeadline } from "../shared/check";
 import { forgetRun, keepRecord, rerecord, runOnce, runWouldHappen } from "../shared/runRecord";
 import type { FtFailoverTestInputs, FtTestMode } from "./args";
+import { vmIdHint } from "../shared/vmIdHint";
 import { testRefusal } from "./record";
 import { runTest } from "./runTest";
 import { ftFailoverTestDeclaration as declaration } from "./spec";
@@ -30,8 +31,11 @@ export async function check(olds: Record<string, unknown>, news: Record<string, 
   }
   const mode: FtTestMode = inputs["mode"] === "restartSecondary" ? "restartSecondary" : "failover";
   const connection = await connectForCheck(declaration.type, "vmId", declared.namespaceOf(declaration, inputs));
-  const refusal = testRefusal(vmId, await readGroup(connection, vmId, { deadline: previewDeadline() }), mode);
-  return { inputs, failures: refusal === undefined ? [] : [{ property: "vmId", reason: refusal }] };
+  const deadline = previewDeadline();
+  const view = await readGroup(connection, vmId, { deadline });
+  const refusal = testRefusal(vmId, view, mode);
+  if (refusal === undefined) return { inputs, failures: [] };
+  return { inputs, failures: [{ property: "vmId", reason: view ? refusal : `${refusal}${await vmIdHint(connection, vmId, deadline)}` }] };
 }
 
 /** Pure: vmId, mode and triggers replace (the test runs again); the other inputs update in place. */

@@ -4,6 +4,7 @@ import type * as connections from "../../../vsphere/connection";
 import { readProperties } from "../../../vsphere/properties";
 import { containsUnknown } from "../../common/unknown";
 import { notAnIdHint } from "../shared/vm";
+import { vmIdHint } from "../shared/vmIdHint";
 import { clusterOfHost, objectExists, readPreconditions } from "./observe";
 import { FT_PLACEMENT_INPUTS } from "./spec";
 import { describeVm, moRefId, refusalReasons, unescapeEntityName } from "./state";
@@ -25,7 +26,10 @@ export async function liveFailures(
   let vmName: string | undefined;
   if (changed.vm && vmId) {
     const facts = await readPreconditions(connection, vmId, deadline);
-    if (!facts) return [{ property: "vmId", reason: `VM ${vmId} does not exist in vCenter (or this user cannot see it): Fault Tolerance cannot be turned on for it.${notAnIdHint(vmId)}` }];
+    if (!facts) {
+      const reason = `VM ${vmId} does not exist in vCenter (or this user cannot see it): Fault Tolerance cannot be turned on for it.${notAnIdHint(vmId)}`;
+      return [{ property: "vmId", reason: `${reason}${await vmIdHint(connection, vmId, deadline)}` }];
+    }
     vmName = facts.vmName;
     primaryHost = facts.host;
     for (const reason of refusalReasons(facts)) failures.push({ property: "vmId", reason });

@@ -3,6 +3,7 @@
  * sentences preview shows when FT cannot be turned on. No I/O here (unit-tested in-process).
  */
 import type { VendorFault } from "../../../errors";
+import { unescapeEntityName } from "../../../vsphere/entityNames";
 import type { FtSecondaryInputs, FtSecondaryOutputs, PowerOnOutcome } from "./args";
 
 /** The `value` of a ManagedObjectReference, or undefined. */
@@ -11,10 +12,7 @@ export function moRefId(value: unknown): string | undefined {
   return undefined;
 }
 
-/** Entity names come back escaped (`%25`, `%2f`, `%5c`): the name as a person typed it. */
-export function unescapeEntityName(name: string): string {
-  return name.replace(/%(25|2f|2F|5c|5C)/g, (_match, code: string) => ({ "25": "%", "2f": "/", "5c": "\\" })[code.toLowerCase()] ?? _match);
-}
+export { unescapeEntityName };
 
 /** `VM "app-01" (vm-101)`, or `VM vm-101` when the name is not known. */
 export function describeVm(vmId: string, name?: string): string {

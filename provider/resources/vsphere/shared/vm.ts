@@ -1,8 +1,7 @@
 import * as errors from "../../../errors";
 import type * as connections from "../../../vsphere/connection";
-import { isFault } from "../../../vsphere/faults";
+import { describeVendorValue, isFault } from "../../../vsphere/faults";
 import { readProperties } from "../../../vsphere/properties";
-import { describeValue } from "../../common/fields";
 
 /** VirtualMachinePowerState_enum. */
 export type PowerState = "poweredOn" | "poweredOff" | "suspended";
@@ -73,10 +72,12 @@ export async function readVmFacts(connection: connections.VsphereConnection, vmI
   }
   const powerState = values["runtime.powerState"];
   if (powerState !== "poweredOn" && powerState !== "poweredOff" && powerState !== "suspended") {
-    throw new errors.ServerError(`VirtualMachine:${vmId} reported an unknown power state ${describeValue(powerState)}.`, 200, {
-      operation,
-      object: `VirtualMachine:${vmId}`,
-    });
+    // Described, never serialized: the server may have put anything there (a value nested without end, escape sequences).
+    throw new errors.ServerError(
+      `vCenter answered runtime.powerState of VirtualMachine:${vmId} with ${describeVendorValue(powerState)}; expected "poweredOn", "poweredOff" or "suspended".`,
+      200,
+      { operation, object: `VirtualMachine:${vmId}` },
+    );
   }
   const ftState = values["runtime.faultToleranceState"];
   const tools = values["guest.toolsRunningStatus"];

@@ -11,6 +11,7 @@ import { withVmLock } from "../../../vsphere/vmLock";
 import * as declared from "../../common/declaration";
 import { isUnknown } from "../../common/unknown";
 import { connectForCheck, previewDeadline } from "../shared/check";
+import { vmIdHint } from "../shared/vmIdHint";
 import { runToEnd } from "../shared/tasks";
 import { isFaultTolerant, readVmFacts, toolsRunning, type PowerState, type VmFacts } from "../shared/vm";
 import type { VmPowerStateInputs, VmPowerStateOutputs } from "./args";
@@ -92,7 +93,7 @@ export async function check(olds: Record<string, unknown>, news: Record<string, 
       failures.push(...vmFailures({ vmId, state: state as PowerState }, facts));
     } catch (error) {
       if (!(error instanceof errors.NotFoundError)) throw error;
-      failures.push({ property: "vmId", reason: errors.errorMessage(error) });
+      failures.push({ property: "vmId", reason: `${errors.errorMessage(error)}${await vmIdHint(connection, vmId, previewDeadline())}` });
     }
   }
   return { inputs: result.inputs, failures };

@@ -6,15 +6,18 @@ import { isFault } from "../../../vsphere/faults";
 import { getProperty } from "../../../vsphere/invoke";
 import * as snapshots from "../../../vsphere/methods/snapshots";
 import { isValidMoId, moRef } from "../../../vsphere/moref";
-import { outcomeUnknown } from "../../../vsphere/tasks";
 import { withVmLock } from "../../../vsphere/vmLock";
 import * as declared from "../../common/declaration";
 import { isUnknown } from "../../common/unknown";
 import { connectForCheck, previewDeadline } from "../shared/check";
-import { isReconciled, runToEnd } from "../shared/tasks";
-import { isFaultTolerant, readVmFacts, toolsRunning, vmNotFound, type VmFacts } from "../shared/vm";
-import type { VmSnapshotInputs, VmSnapshotOutputs } from "./args";
+import { vmIdHint } from "../shared/vmIdHint";
+import { runToEnd } from "../shared/tasks";
+import { readVmFacts } from "../shared/vm";
+import type { VmSnapshotInputs } from "./args";
+import { snapshotRefusals } from "./facts";
+import { outputsFrom, snapshotObject } from "./record";
 import { vmSnapshotDeclaration as declaration } from "./spec";
+import { resultSnapshotId, takeSnapshot } from "./take";
 import { observedText, readSnapshotTree, type SnapshotNode, type SnapshotTree } from "./tree";
 
 /**
@@ -31,49 +34,6 @@ import { observedText, readSnapshotTree, type SnapshotNode, type SnapshotTree } 
  * - delete: RemoveSnapshot_Task {removeChildren, consolidate}; a snapshot already gone is not an error.
  */
 
-const CLEANUP_GRACE_MS = 120_000;
-
-function vmObject(vmId: string): string {
-  return `VirtualMachine:${vmId}`;
-}
-
-function snapshotObject(snapshotId: string): string {
-  return `VirtualMachineSnapshot:${snapshotId}`;
-}
-
-/** Why this VM cannot take the declared snapshot; each failure names the input at fault. */
-function snapshotRefusals(inputs: Pick<VmSnapshotInputs, "vmId" | "memory" | "quiesce">, facts: VmFacts): pulumi.dynamic.CheckFailure[] {
-  const vmId = inputs.vmId;
-  if (isFaultTolerant(facts)) {
-    const role = facts.ftRole ? `a Fault Tolerance ${facts.ftRole}` : "protected by Fault Tolerance";
-    return [
-      {
-        property: "vmId",
-        reason: `vmId: snapshots are not supported on Fault Tolerance VMs, and ${vmId} is ${role} (faultToleranceState ${facts.faultToleranceState}). Turn Fault Tolerance off for this VM first, or snapshot another VM.`,
-      },
-    ];
-  }
-  if (facts.template) return [{ property: "vmId", reason: `vmId: ${vmId} is a template; vSphere does not take snapshots of templates.` }];
-  const failures: pulumi.dynamic.CheckFailure[] = [];
-  if (inputs.memory && facts.powerState !== "poweredOn") {
-    failures.push({
-      property: "memory",
-      reason: `memory: a memory snapshot needs a powered-on VM, and ${vmId} is ${facts.powerState}. Set memory: false for a disk-only snapshot, or power the VM on first.`,
-    });
-  }
-  if (inputs.quiesce && facts.powerState !== "poweredOn") {
-    failures.push({
-      property: "quiesce",
-      reason: `quiesce: a quiesced snapshot needs a powered-on VM with VMware Tools running, and ${vmId} is ${facts.powerState}. Set quiesce: false, or power the VM on first.`,
-    });
-  } else if (inputs.quiesce && !toolsRunning(facts.toolsRunningStatus)) {
-    failures.push({
-      property: "quiesce",
-      reason: `quiesce: a quiesced snapshot needs VMware Tools running in the guest, and ${vmId} reports guest.toolsRunningStatus = ${facts.toolsRunningStatus ?? "unknown"}. Set quiesce: false, or start VMware Tools.`,
-    });
-  }
-  return failures;
-}
 
 export async function check(olds: Record<string, unknown>, news: Record<string, unknown>): Promise<pulumi.dynamic.CheckResult> {
   const result = declared.checkDeclared<VmSnapshotInputs>(declaration, news);
@@ -90,7 +50,7 @@ export async function check(olds: Record<string, unknown>, news: Record<string, 
       failures.push(...snapshotRefusals({ vmId, memory: known("memory") && news["memory"] === true, quiesce: known("quiesce") && news["quiesce"] === true }, facts));
     } catch (error) {
       if (!(error instanceof errors.NotFoundError)) throw error;
-      failures.push({ property: "vmId", reason: errors.errorMessage(error) });
+      failures.push({ property: "vmId", reason: `${errors.errorMessage(error)}${await vmIdHint(connection, vmId, previewDeadline())}` });
     }
   }
   return { inputs: result.inputs, failures };
@@ -101,158 +61,14 @@ export async function diff(_id: string, olds: Record<string, unknown>, news: Rec
   return declared.diffResult(declaration, declared.diffInputs(declaration, olds, news));
 }
 
-function outputsFrom(inputs: VmSnapshotInputs, node: SnapshotNode, tree: SnapshotTree, endpoint: string): Record<string, unknown> {
-  const applied = { ...inputs, name: observedText(node.name, inputs.name), description: observedText(node.description, inputs.description) };
-  const observed: Omit<VmSnapshotOutputs, keyof VmSnapshotInputs | "endpoint"> = {
-    snapshotId: node.id,
-    createTime: node.createTime,
-    powerState: node.state,
-    quiesced: node.quiesced,
-    parentSnapshotId: node.parentId,
-    isCurrent: tree.currentId === node.id,
-  };
-  return declared.recordOutputs(declaration, applied, observed, endpoint);
-}
 
-/** A snapshot named `name` that was not in the tree before the create started (the newest, when several). */
-function newSnapshotNamed(tree: SnapshotTree, before: Set<string>, name: string): SnapshotNode | undefined {
-  const fresh = tree.nodes.filter((node) => !before.has(node.id) && observedText(node.name, name) === name);
-  fresh.sort((left, right) => right.createTime.localeCompare(left.createTime));
-  return fresh[0];
-}
 
-/** Removes a snapshot this create left behind; true when it is gone. */
-async function undoCreate(connection: connections.VsphereConnection, snapshotId: string): Promise<boolean> {
-  try {
-    await runToEnd(connection, (options) => snapshots.removeSnapshot(connection, snapshotId, { removeChildren: false, consolidate: true }, options), {
-      deadline: Date.now() + CLEANUP_GRACE_MS,
-    });
-    return true;
-  } catch (error) {
-    return error instanceof errors.NotFoundError;
-  }
-}
 
-/** The snapshot's id from the task result (a MoRef, boxed or not). */
-function resultSnapshotId(result: unknown): string | undefined {
-  if (result && typeof result === "object" && typeof (result as { value?: unknown }).value === "string") return (result as { value: string }).value;
-  return undefined;
-}
 
-/** The VM's facts and its snapshot tree, read concurrently so they share one RetrievePropertiesEx. */
-export async function readVmAndTree(connection: connections.VsphereConnection, vmId: string, operation: string, deadline: number): Promise<{ facts: VmFacts; tree: SnapshotTree }> {
-  const treeRead: Promise<{ tree?: SnapshotTree; error?: unknown }> = readSnapshotTree(connection, vmId, deadline).then(
-    (tree) => ({ tree }),
-    (error: unknown) => ({ error }),
-  );
-  // A missing VM or a refusal is reported from the facts first; the tree's outcome is held until then.
-  const facts = await readVmFacts(connection, vmId, operation, deadline);
-  const read = await treeRead;
-  if (read.tree) return { facts, tree: read.tree };
-  // A server that refused a nested fact path faults the whole shared call: the tree is then read on its own.
-  if (isFault(read.error, "InvalidProperty")) return { facts, tree: await readSnapshotTree(connection, vmId, deadline) };
-  throw read.error;
-}
 
-async function takeSnapshot(connection: connections.VsphereConnection, inputs: VmSnapshotInputs, deadline: number, operation: string): Promise<Record<string, unknown>> {
-  const vmId = inputs.vmId;
-  const { facts, tree: beforeTree } = await readVmAndTree(connection, vmId, operation, deadline);
-  const refusals = snapshotRefusals(inputs, facts);
-  const first = refusals[0];
-  if (first) throw new errors.ValidationError(refusals.map((failure) => failure.reason).join(" "), first.property, { operation, object: vmObject(vmId) });
-  const before = new Set(beforeTree.nodes.map((node) => node.id));
-  // A start whose answer was lost made the snapshot if a new one of this name is in the tree.
-  const found: { id?: string } = {};
-  let snapshotId: string | undefined;
-  try {
-    const outcome = await runToEnd(connection, (options) => snapshots.createSnapshot(connection, vmId, inputs, options), {
-      deadline,
-      hint: "Snapshots of large VMs take long: raise timeoutSeconds.",
-      reconcile: async () => {
-        found.id = newSnapshotNamed(await readSnapshotTree(connection, vmId, deadline), before, inputs.name)?.id;
-        return found.id ? "done" : "notStarted";
-      },
-    });
-    snapshotId = isReconciled(outcome) ? found.id : (resultSnapshotId(outcome.result) ?? newSnapshotNamed(await readSnapshotTree(connection, vmId, deadline), before, inputs.name)?.id);
-    if (snapshotId === undefined) {
-      throw new errors.ServerError(`Creating a snapshot of ${vmObject(vmId)} succeeded but named no snapshot, and none named "${inputs.name}" appeared.`, 200, { operation, object: vmObject(vmId) });
-    }
-  } catch (error) {
-    throw await afterFailedCreate(connection, inputs, before, error, operation, deadline);
-  }
-  const tree = await readSnapshotTree(connection, vmId, deadline);
-  const node = tree.nodes.find((candidate) => candidate.id === snapshotId);
-  if (!node) {
-    throw new errors.NotFoundError(`${snapshotObject(snapshotId)} was created on ${vmId} but is no longer in its snapshot tree (removed at once by someone else?).`, {
-      operation,
-      object: snapshotObject(snapshotId),
-    });
-  }
-  await refuseDowngrade(connection, inputs, node, tree, operation);
-  return outputsFrom(inputs, node, tree, connection.endpointKey);
-}
 
-/**
- * vSphere ignores quiesce when Tools are not available and memory when the VM is not running, without a fault. A
- * snapshot that came out weaker than declared is removed again and reported (never kept as a silent downgrade).
- */
-async function refuseDowngrade(connection: connections.VsphereConnection, inputs: VmSnapshotInputs, node: SnapshotNode, tree: SnapshotTree, operation: string): Promise<void> {
-  const problems: { property: string; reason: string }[] = [];
-  if (inputs.quiesce && !node.quiesced) problems.push({ property: "quiesce", reason: `quiesce: vSphere took ${node.id} without quiescing the guest (VMware Tools not available?)` });
-  if (inputs.memory && node.state !== "poweredOn") problems.push({ property: "memory", reason: `memory: vSphere took ${node.id} without the VM's memory (its state is ${node.state || "unknown"})` });
-  const first = problems[0];
-  if (!first) return;
-  const reasons = problems.map((problem) => problem.reason);
-  if (await undoCreate(connection, node.id)) {
-    throw new errors.ValidationError(`${reasons.join("; ")}; the snapshot was removed again. Fix the VM, or set ${problems.map((p) => `${p.property}: false`).join(" and ")}.`, first.property, {
-      operation,
-      object: vmObject(inputs.vmId),
-    });
-  }
-  const actual = { ...outputsFrom(inputs, node, tree, connection.endpointKey), quiesce: node.quiesced, memory: node.state === "poweredOn" };
-  throw new errors.PartialFailureError(`${reasons.join("; ")}, and it could not be removed again; the stack records what it is.`, node.id, actual, reasons, {
-    operation,
-    object: snapshotObject(node.id),
-  });
-}
 
-/** Clear messages for the faults a create can meet; the fault type is kept. */
-function explainCreateFault(error: unknown, inputs: VmSnapshotInputs, operation: string): unknown {
-  if (!(error instanceof errors.VmAvailabilityError) || !error.fault) return error;
-  const context = { operation, object: vmObject(inputs.vmId), cause: error, fault: error.fault };
-  if (error instanceof errors.NotFoundError && error.fault.type === "ManagedObjectNotFound") return vmNotFound(inputs.vmId, operation, error);
-  if (error.fault.type === "InvalidName") return new errors.ValidationError(`name: vCenter refused the snapshot name "${inputs.name}" (${errors.errorMessage(error)}).`, "name", context);
-  if (error.fault.type === "ApplicationQuiesceFault" || error.fault.type === "ToolsUnavailable") {
-    return new errors.VendorFaultError(
-      `quiesce: ${inputs.vmId} could not quiesce its file systems, so no snapshot was kept (${errors.errorMessage(error)}). Check VMware Tools and the guest's VSS/freeze scripts, or set quiesce: false.`,
-      context,
-    );
-  }
-  return error;
-}
 
-/** The create failed: a snapshot vSphere made anyway is removed (when its task provably failed), or reported with its id. */
-async function afterFailedCreate(connection: connections.VsphereConnection, inputs: VmSnapshotInputs, before: Set<string>, error: unknown, operation: string, deadline: number): Promise<unknown> {
-  let leftover: SnapshotNode | undefined;
-  let tree: SnapshotTree | undefined;
-  try {
-    tree = await readSnapshotTree(connection, inputs.vmId, Math.max(deadline, Date.now() + CLEANUP_GRACE_MS));
-    leftover = newSnapshotNamed(tree, before, inputs.name);
-  } catch {
-    leftover = undefined;
-  }
-  if (!leftover || !tree) return explainCreateFault(error, inputs, operation);
-  // A task that may still be running (lost answer, deadline, cancelled wait) is not undone: its snapshot is reported.
-  const mayStillRun = outcomeUnknown(error) || error instanceof errors.TimeoutError || error instanceof errors.CancelledError;
-  if (!mayStillRun && (await undoCreate(connection, leftover.id))) return explainCreateFault(error, inputs, operation);
-  const reason = `${snapshotObject(leftover.id)} exists on ${inputs.vmId}, but its create task did not report success: ${errors.errorMessage(error)}`;
-  return new errors.PartialFailureError(reason, leftover.id, outputsFrom(inputs, leftover, tree, connection.endpointKey), [reason], {
-    operation,
-    object: snapshotObject(leftover.id),
-    cause: error,
-    fault: errors.faultOf(error),
-  });
-}
 
 export async function create(raw: Record<string, unknown>): Promise<pulumi.dynamic.CreateResult> {
   const operation = `create ${declaration.type}`;

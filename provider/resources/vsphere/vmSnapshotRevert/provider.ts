@@ -10,9 +10,10 @@ import { connectForCheck, previewDeadline } from "../shared/check";
 import { forgetRun, keepRecord, rerecord, runId, runOnce, runWouldHappen } from "../shared/runRecord";
 import { runToEnd } from "../shared/tasks";
 import { readVmFacts, type VmFacts } from "../shared/vm";
-import { readVmAndTree } from "../vmSnapshot/provider";
+import { readVmAndTree } from "../vmSnapshot/facts";
 import type { SnapshotTree } from "../vmSnapshot/tree";
 import type { VmSnapshotRevertInputs, VmSnapshotRevertOutputs } from "./args";
+import { vmIdHint } from "../shared/vmIdHint";
 import { describeSnapshot, planRevert, revertRefusals, snapshotNameOf } from "./record";
 import { vmSnapshotRevertDeclaration as declaration } from "./spec";
 
@@ -65,8 +66,12 @@ export async function check(olds: Record<string, unknown>, news: Record<string, 
   }
   const operation = `check ${declaration.type}`;
   const connection = await connectForCheck(declaration.type, "vmId", declared.namespaceOf(declaration, inputs));
-  const { facts, tree } = await readVm(connection, vmId, operation, previewDeadline());
-  return { inputs, failures: revertRefusals(vmId, facts, tree, inputs["snapshotId"]) };
+  const deadline = previewDeadline();
+  const { facts, tree } = await readVm(connection, vmId, operation, deadline);
+  const failures = revertRefusals(vmId, facts, tree, inputs["snapshotId"]);
+  // A VM vCenter does not know: say whether the value is the name of one.
+  const hint = facts ? "" : await vmIdHint(connection, vmId, deadline);
+  return { inputs, failures: failures.map((failure) => (failure.property === "vmId" && hint ? { ...failure, reason: `${failure.reason}${hint}` } : failure)) };
 }
 
 /** Pure: vmId, snapshotId, suppressPowerOn and triggers replace (the revert runs again); the others update in place. */
