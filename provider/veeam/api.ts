@@ -1,14 +1,15 @@
 import type { z } from "zod";
-import { AuthenticationError, ConflictError, NotFoundError, ServerError, VendorFaultError } from "../errors";
-import { deadlineAfter, PREVIEW_READ_SECONDS } from "../deadline";
-import { errorForStatus } from "../http/status";
-import { send, type HttpRequest, type HttpResponse } from "../http/transport";
+import { ServerError, errorMessage, type VmAvailabilityError } from "../errors";
+import { outcomeUnknown } from "../http/failure";
 import { withRetry } from "../http/retry";
-import type { VeeamConnection } from "./connection";
-import * as token from "./token";
+import { send, type HttpRequest, type HttpResponse } from "../http/transport";
+import { vendorExcerpt } from "../http/vendorText";
+import type { CallOptions, VeeamConnection } from "./connectionTypes";
+import { restated, statusError } from "./failures";
 import { camelCaseKeys } from "./schemas";
+import * as token from "./token";
 
-export interface ApiRequest {
+export interface ApiRequest extends CallOptions {
   method: "GET" | "POST";
   /** Path, already encoded. */
   path: string;
@@ -16,33 +17,70 @@ export interface ApiRequest {
   body?: unknown;
   operation: string;
   object?: string;
-  /** GETs are; Run/Failover/Undo are not (they are repeated only when they provably did not reach the server). */
-  idempotent: boolean;
-  signal?: AbortSignal;
-  deadline?: number;
+}
+
+/** What a read-back after a lost answer found: the work started (or is done), or it did not, as `seen` describes. */
+export interface Reconciliation {
+  started: boolean;
+  seen: string;
+}
+
+/** Options of a call that starts work: `reconcile` says, after a lost answer, whether it took effect. */
+export interface StartOptions extends CallOptions {
+  reconcile?: () => Promise<Reconciliation>;
 }
 
 /**
- * One authenticated API call: `Authorization: Bearer <token>`, JSON in and out, transient failures retried per the
- * shared policy, and one renewal of the token on 401 (a 401 means the call was not executed, so repeating it is safe).
+ * A read (GET): `Authorization: Bearer <token>`, JSON in and out, repeated after any transient failure within the
+ * deadline (shared policy).
  */
 export async function apiRequest(conn: VeeamConnection, request: ApiRequest): Promise<HttpResponse> {
-  return withRetry(async () => {
-    let bearer = await token.accessToken(conn, { signal: request.signal });
-    let response = await send(conn.endpoint, httpRequest(request, bearer));
-    if (response.status === 401) {
-      bearer = await token.accessToken(conn, { rejected: bearer, signal: request.signal });
-      response = await send(conn.endpoint, httpRequest(request, bearer));
-      if (response.status === 401) {
-        throw new AuthenticationError(
-          `${conn.endpoint.origin} answered 401 to ${request.operation} even with a fresh token: check the role of veeam:username "${conn.username}".`,
-          { operation: request.operation, object: request.object, fault: { type: "HTTP 401" } },
-        );
+  return withRetry(() => callOnce(conn, request), { idempotent: true, deadline: request.deadline, signal: request.signal });
+}
+
+/**
+ * A call that starts work (Run, Failover, Undo answer 200 and return no task). It is repeated only when the server
+ * provably did not act: a failure that leaves that open goes to `reconcile`, which reads the state back. Started: the
+ * call took effect. Not started: the failure counts as a refusal, which the shared policy may repeat (Veeam refuses a
+ * second run of a busy plan, so a late first call cannot make two runs). Unreadable: the failure stands.
+ */
+export async function startWork(conn: VeeamConnection, request: ApiRequest, reconcile: StartOptions["reconcile"]): Promise<void> {
+  await withRetry(
+    async () => {
+      try {
+        await callOnce(conn, request);
+      } catch (error) {
+        if (!reconcile || !outcomeUnknown(error)) throw error;
+        const lost = error as VmAvailabilityError;
+        let found: Reconciliation;
+        try {
+          found = await reconcile();
+        } catch (readError) {
+          const what = request.object ?? "the object";
+          throw restated(lost, `${lost.message} Whether ${request.operation} took effect is unknown: the state of ${what} could not be read back (${errorMessage(readError)}).`);
+        }
+        if (found.started) return;
+        throw restated(lost, `${lost.message} It did not start (${found.seen}).`, { delivery: "refused" });
       }
-    }
-    if (response.status >= 200 && response.status < 300) return response;
-    throw statusError(response, request);
-  }, { idempotent: request.idempotent, signal: request.signal, deadline: request.deadline ?? deadlineAfter(PREVIEW_READ_SECONDS) });
+    },
+    { idempotent: false, deadline: request.deadline, signal: request.signal },
+  );
+}
+
+/**
+ * One try. A 401 means the server did not execute the call, so the token is renewed once and the call repeated; a
+ * second 401 with a token the server has just issued is a refusal.
+ */
+async function callOnce(conn: VeeamConnection, request: ApiRequest): Promise<HttpResponse> {
+  const options = { deadline: request.deadline, signal: request.signal };
+  let bearer = await token.accessToken(conn, options);
+  let response = await send(conn.endpoint, httpRequest(request, bearer));
+  if (response.status === 401) {
+    bearer = await token.accessToken(conn, { ...options, rejected: bearer });
+    response = await send(conn.endpoint, httpRequest(request, bearer));
+  }
+  if (response.status >= 200 && response.status < 300) return response;
+  throw statusError(conn, response, request);
 }
 
 function httpRequest(request: ApiRequest, bearer: string): HttpRequest {
@@ -52,46 +90,39 @@ function httpRequest(request: ApiRequest, bearer: string): HttpRequest {
     headers["content-type"] = "application/json";
     body = JSON.stringify(request.body);
   }
-  return { method: request.method, path: request.path, headers, body, operation: request.operation, object: request.object, signal: request.signal };
+  return {
+    method: request.method,
+    path: request.path,
+    headers,
+    body,
+    operation: request.operation,
+    object: request.object,
+    deadline: request.deadline,
+    signal: request.signal,
+  };
 }
 
-function snippet(text: string): string {
-  const trimmed = text.trim();
-  return trimmed.length > 500 ? `${trimmed.slice(0, 500)}…` : trimmed;
-}
-
-/** The error for a non-2xx answer. The Orchestrator's error body is not documented: it is kept as opaque text. */
-export function statusError(response: HttpResponse, request: ApiRequest): Error {
+/**
+ * Parses a JSON answer with a schema. A body that is not JSON, or a member of the wrong type (however deep or odd the
+ * value), is a ServerError naming the operation and the member.
+ */
+export function parseBody<S extends z.ZodType>(schema: S, response: HttpResponse, request: Pick<ApiRequest, "operation" | "object">): z.infer<S> {
   const context = { operation: request.operation, object: request.object };
-  const text = snippet(response.text);
-  const fault = { type: `HTTP ${response.status}`, message: text || undefined };
-  if (response.status === 404) return new NotFoundError(`${request.object ?? request.path} was not found (HTTP 404 from ${request.operation}).`, { ...context, fault });
-  if (response.status === 403) return new AuthenticationError(`${request.operation} on ${request.object ?? request.path} is not permitted (HTTP 403)${text ? `: ${text}` : ""}.`, { ...context, fault });
-  if (response.status === 409) return new ConflictError(`${request.operation} on ${request.object ?? request.path} was refused (HTTP 409)${text ? `: ${text}` : ""}.`, { ...context, fault });
-  if (response.status === 400 || response.status === 422) {
-    return new VendorFaultError(`The Orchestrator refused ${request.operation} on ${request.object ?? request.path} (HTTP ${response.status})${text ? `: ${text}` : ""}.`, { ...context, fault });
-  }
-  return errorForStatus(response, { operation: request.operation, object: request.object });
-}
-
-/** Parses a JSON answer with a schema; a body that does not fit is a ServerError naming the operation. */
-export function parseBody<S extends z.ZodType>(schema: S, response: HttpResponse, request: ApiRequest): z.infer<S> {
   let json: unknown;
   try {
     json = JSON.parse(response.text);
   } catch {
-    throw new ServerError(`${request.operation} answered HTTP ${response.status} with a body that is not JSON: ${snippet(response.text).slice(0, 200)}`, response.status, {
-      operation: request.operation,
-      object: request.object,
-    });
+    throw new ServerError(`${request.operation} answered HTTP ${response.status} with a body that is not JSON: ${vendorExcerpt(response.text, 200)}`, response.status, context);
   }
   const parsed = schema.safeParse(camelCaseKeys(json));
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    throw new ServerError(`${request.operation} answered with an unexpected body (${issue ? `${issue.path.join(".")}: ${issue.message}` : "invalid"}).`, response.status, {
-      operation: request.operation,
-      object: request.object,
-    });
+    const where = issue && issue.path.length > 0 ? ` at ${issue.path.map(String).join(".")}` : "";
+    throw new ServerError(
+      `${request.operation}${request.object ? ` on ${request.object}` : ""} answered with an unexpected body${where}: ${vendorExcerpt(issue?.message ?? "invalid", 200)}.`,
+      response.status,
+      context,
+    );
   }
   return parsed.data;
 }

@@ -1,28 +1,19 @@
-import { ConfigurationError } from "../errors";
 import * as config from "../config";
+import { ConfigurationError } from "../errors";
 import type { Endpoint } from "../http/transport";
-import { forget, memo } from "../runtime";
+import { memo, runtimeState } from "../runtime";
+import type { ApiGeneration, VeeamConnection } from "./connectionTypes";
 import * as token from "./token";
 import * as versions from "./versions";
 import * as vro from "./vro";
 
-/** "v2": Veeam Availability Orchestrator REST v2 (`/v2/...`). "vro": Veeam Recovery Orchestrator (`/api/<version>/...`). */
-export type ApiGeneration = "v2" | "vro";
+export type { ApiGeneration, VeeamConnection } from "./connectionTypes";
 
-export interface VeeamConnection {
-  endpoint: Endpoint;
-  username: string;
-  password: string;
-  generation: ApiGeneration;
-  /** "v2", or the VRO path version such as "v7.21", "v13", "v13.1". */
-  apiVersion: string;
-}
-
-export function endpointOf(settings: config.VeeamSettings): Endpoint {
+function endpointOf(settings: config.VeeamSettings): Endpoint {
   return {
     origin: settings.origin,
-    settingKey: "veeam:server",
-    namespace: "veeam",
+    settingKey: config.serverSource("veeam", settings.namespace).configKey,
+    namespace: settings.namespace,
     allowUnverifiedSsl: settings.allowUnverifiedSsl,
     caCertificate: settings.caCertificate,
   };
@@ -33,25 +24,26 @@ export function generationOf(apiVersion: string): ApiGeneration {
   return versions.isAvailabilityOrchestratorV2(apiVersion) ? "v2" : "vro";
 }
 
-type Credentials = Omit<VeeamConnection, "generation" | "apiVersion">;
+type Site = Omit<VeeamConnection, "generation" | "apiVersion">;
 
-function connectionFor(base: Credentials, apiVersion: string): VeeamConnection {
-  return { ...base, generation: generationOf(apiVersion), apiVersion };
+function connectionFor(site: Site, apiVersion: string): VeeamConnection {
+  return { ...site, generation: generationOf(apiVersion), apiVersion };
 }
 
 /**
- * The connection for the configured server. With `veeam:apiVersion` set it is validated and used as given; otherwise
- * the newest version the server offers is detected once per server and user (see detect).
+ * The connection for the settings of `namespace`. With `<namespace>:apiVersion` set it is validated and used as
+ * given; otherwise the newest version the server offers is detected once per endpoint and user (see detect), within
+ * `deadline` for the call that detects.
  */
-export async function veeamConnection(): Promise<VeeamConnection> {
-  const settings = config.veeamSettings();
-  const base: Credentials = { endpoint: endpointOf(settings), username: settings.username, password: settings.password };
-  if (settings.apiVersion !== undefined) return connectionFor(base, versions.validateApiVersion(settings.apiVersion));
-  const key = `veeam.detected:${settings.origin}:${settings.username}`;
+export async function veeamConnection(namespace: string, deadline: number): Promise<VeeamConnection> {
+  const settings = config.veeamSettings(namespace);
+  const site: Site = { namespace, endpoint: endpointOf(settings), endpointKey: settings.endpoint, username: settings.username, password: settings.password };
+  if (settings.apiVersion !== undefined) return connectionFor(site, versions.validateApiVersion(settings.apiVersion, namespace));
+  const key = `veeam.detected:${settings.endpoint}:${settings.username}`;
   try {
-    return connectionFor(base, await memo(key, () => detect(base)));
+    return connectionFor(site, await memo(key, () => detect(site, deadline)));
   } catch (error) {
-    forget(key);
+    runtimeState().cache.delete(key);
     throw error;
   }
 }
@@ -65,22 +57,23 @@ export async function veeamConnection(): Promise<VeeamConnection> {
  * 2. Otherwise `POST /v2/Token`: Availability Orchestrator REST v2.
  * The grant made here is kept as the session's token.
  */
-async function detect(base: Credentials): Promise<string> {
+async function detect(site: Site, deadline: number): Promise<string> {
+  const apiVersion = config.sourceOf("veeam", "apiVersion", site.namespace);
+  const setIt = `set ${apiVersion.configKey} (${apiVersion.envVar})`;
   const probed = versions.probedVroVersions();
-  const recoveryOrchestrator = connectionFor(base, probed[0]!);
-  if ((await token.tryPasswordGrant(recoveryOrchestrator)) === "ok") {
-    for (const apiVersion of probed) {
-      const conn = connectionFor(base, apiVersion);
-      if (await vro.offersApiVersion(conn)) return apiVersion;
+  const recoveryOrchestrator = connectionFor(site, probed[0]!);
+  if ((await token.tryPasswordGrant(recoveryOrchestrator, { deadline })) === "ok") {
+    for (const version of probed) {
+      if (await vro.offersApiVersion(connectionFor(site, version), { deadline })) return version;
     }
     throw new ConfigurationError(
-      `${base.endpoint.origin} answers POST /api/token but none of ${probed.map((v) => `/api/${v}/`).join(", ")}: set veeam:apiVersion (VEEAM_API_VERSION) to the version it serves (supported: ${versions.supportedApiVersions().join(", ")}).`,
-      "veeam:apiVersion",
+      `${site.endpoint.origin} answers POST /api/token but none of ${probed.map((v) => `/api/${v}/`).join(", ")}: ${setIt} to the version it serves (supported: ${versions.supportedApiVersions().join(", ")}).`,
+      apiVersion.configKey,
     );
   }
-  if ((await token.tryPasswordGrant(connectionFor(base, "v2"))) === "ok") return "v2";
+  if ((await token.tryPasswordGrant(connectionFor(site, "v2"), { deadline })) === "ok") return "v2";
   throw new ConfigurationError(
-    `Cannot tell which Veeam Orchestrator API ${base.endpoint.origin} speaks (neither ${token.tokenPath("vro")} nor ${token.tokenPath("v2")} exists): set veeam:apiVersion (VEEAM_API_VERSION) to one of ${versions.supportedApiVersions().join(", ")}, and check veeam:server.`,
-    "veeam:apiVersion",
+    `Cannot tell which Veeam Orchestrator API ${site.endpoint.origin} speaks (neither ${token.tokenPath("vro")} nor ${token.tokenPath("v2")} exists): ${setIt} to one of ${versions.supportedApiVersions().join(", ")}, and check ${site.endpoint.settingKey}.`,
+    apiVersion.configKey,
   );
 }

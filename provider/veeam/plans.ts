@@ -1,6 +1,6 @@
-import { ConnectionError, TimeoutError, VmAvailabilityError } from "../errors";
 import { waitFor } from "../http/waiter";
-import type { VeeamConnection } from "./connection";
+import type { Reconciliation } from "./api";
+import type { CallOptions, VeeamConnection } from "./connectionTypes";
 import { describePlan } from "./ids";
 import * as state from "./state";
 import * as v2 from "./v2";
@@ -12,93 +12,55 @@ import * as vro from "./vro";
  * the plan with the shared waiter's deadline and backoff.
  */
 
-export interface StartFailoverOptions {
+export interface StartFailoverOptions extends CallOptions {
   restorePointDate?: string;
   executeChainedPlans: boolean;
-  signal?: AbortSignal;
-  deadline?: number;
 }
 
 /** The plan's full status (VRO: plan + runtime details; v2: the plan). NotFoundError when the plan does not exist. */
-export async function readPlanStatus(conn: VeeamConnection, planId: string, signal?: AbortSignal): Promise<state.PlanStatus> {
-  if (conn.generation === "v2") return state.statusFromV2(planId, await v2.getFailoverPlan(conn, planId, signal));
-  const plan = await vro.getPlan(conn, planId, signal);
-  const runtime = await vro.getPlanRuntimeDetails(conn, planId, signal);
+export async function readPlanStatus(conn: VeeamConnection, planId: string, options: CallOptions): Promise<state.PlanStatus> {
+  if (conn.generation === "v2") return state.statusFromV2(planId, await v2.getFailoverPlan(conn, planId, options));
+  const plan = await vro.getPlan(conn, planId, options);
+  const runtime = await vro.getPlanRuntimeDetails(conn, planId, options);
   return state.statusFromVro(planId, plan, runtime);
 }
 
 /** A cheaper look for polling: VRO runtime details only (the plan itself when the server has no runtime details). */
-async function observePlan(conn: VeeamConnection, planId: string, previous: state.PlanStatus | undefined, signal?: AbortSignal): Promise<state.PlanStatus> {
-  if (conn.generation === "v2" || previous === undefined) return readPlanStatus(conn, planId, signal);
-  const runtime = await vro.getPlanRuntimeDetails(conn, planId, signal);
-  if (runtime === undefined) return readPlanStatus(conn, planId, signal);
+async function observePlan(conn: VeeamConnection, planId: string, previous: state.PlanStatus | undefined, options: CallOptions): Promise<state.PlanStatus> {
+  if (conn.generation === "v2" || previous === undefined) return readPlanStatus(conn, planId, options);
+  const runtime = await vro.getPlanRuntimeDetails(conn, planId, options);
+  if (runtime === undefined) return readPlanStatus(conn, planId, options);
   return state.statusFromVro(planId, undefined, runtime, previous);
 }
 
 /**
- * Starts the failover. When the request fails in a way that leaves it unknown whether the server acted (connection lost
- * after sending), the plan is read back: a plan that is now running or failed over means the run started.
+ * What a start whose answer was lost did: the plan is read back, and one of `startedPhases` means the call took
+ * effect; any other phase means it did not (a run or undo leaves its phase at once).
  */
+function readBack(conn: VeeamConnection, planId: string, options: CallOptions, startedPhases: state.PlanPhase[]): () => Promise<Reconciliation> {
+  return async () => {
+    const status = await readPlanStatus(conn, planId, options);
+    return { started: startedPhases.includes(status.phase), seen: `${describePlan(planId)} is ${state.describeStatus(status)}` };
+  };
+}
+
+/** Starts the failover; a lost answer is reconciled by reading the plan back (see api.ts startWork). */
 export async function startFailover(conn: VeeamConnection, planId: string, options: StartFailoverOptions): Promise<void> {
-  const start = async (): Promise<void> => {
-    if (conn.generation === "v2") await v2.runFailoverPlan(conn, planId, options);
-    else await vro.failoverPlan(conn, planId, options);
-  };
-  await startReconciled(conn, planId, "the failover", start, ["failingOver", "failedOver", "halted"]);
+  const start = { ...options, reconcile: readBack(conn, planId, options, ["failingOver", "failedOver", "halted"]) };
+  if (conn.generation === "v2") await v2.runFailoverPlan(conn, planId, start);
+  else await vro.failoverPlan(conn, planId, start);
 }
 
-/** Starts the undo, reconciling an ambiguous failure the same way. */
-export async function startUndo(conn: VeeamConnection, planId: string, signal?: AbortSignal): Promise<void> {
-  const start = async (): Promise<void> => {
-    if (conn.generation === "v2") await v2.undoFailoverPlan(conn, planId, signal);
-    else await vro.undoPlan(conn, planId, signal);
-  };
-  await startReconciled(conn, planId, "the undo", start, ["undoingFailover", "undone"]);
+/** Starts the undo, reconciling a lost answer the same way. */
+export async function startUndo(conn: VeeamConnection, planId: string, options: CallOptions): Promise<void> {
+  const start = { ...options, reconcile: readBack(conn, planId, options, ["undoingFailover", "undone"]) };
+  if (conn.generation === "v2") await v2.undoFailoverPlan(conn, planId, start);
+  else await vro.undoPlan(conn, planId, start);
 }
 
-function isAmbiguous(error: unknown): boolean {
-  return (error instanceof ConnectionError && error.requestSent) || (error instanceof TimeoutError && error.lastState === undefined);
-}
-
-/**
- * Starts a run or undo. After an ambiguous failure the plan is read back: in one of `startedPhases` the call took
- * effect; still where it was, it provably did not, and it is sent again, at most 3 tries in all (Veeam refuses a second run of a busy plan,
- * so a late first call cannot make two). A failure that remains names the plan.
- */
-async function startReconciled(conn: VeeamConnection, planId: string, what: string, start: () => Promise<void>, startedPhases: state.PlanPhase[]): Promise<void> {
-  for (let attempt = 0; ; attempt += 1) {
-    try {
-      await start();
-      return;
-    } catch (error) {
-      if (!isAmbiguous(error)) throw error;
-      const phase = await readPlanStatus(conn, planId).then(
-        (status) => status.phase,
-        () => undefined,
-      );
-      if (phase !== undefined && startedPhases.includes(phase)) return;
-      if (attempt < 2 && phase !== undefined) continue;
-      throw namingThePlan(error, planId, what, phase);
-    }
-  }
-}
-
-function namingThePlan(error: unknown, planId: string, what: string, phase: state.PlanPhase | undefined): unknown {
-  if (!(error instanceof ConnectionError)) return error;
-  const seen = phase === undefined ? "its state could not be read back" : `the plan is ${phase}`;
-  return new ConnectionError(`Starting ${what} of ${describePlan(planId)} failed: ${error.message} (${seen}).`, error.requestSent, {
-    operation: error.operation,
-    object: describePlan(planId),
-    cause: error,
-    transient: error.transient,
-  });
-}
-
-export interface WaitOptions {
+export interface WaitOptions extends CallOptions {
   /** What was started: decides when a stable plan counts as finished. */
   operation: "failover" | "undo";
-  deadline: number;
-  signal?: AbortSignal;
   /** The status read before the operation started (VRO: carries the plan's name). */
   before?: state.PlanStatus;
   /** For tests: the waiter's backoff ceiling. */
@@ -114,6 +76,7 @@ export async function waitUntilStable(conn: VeeamConnection, planId: string, opt
   let seenRunning = false;
   let previous = options.before;
   const endPhases: state.PlanPhase[] = options.operation === "failover" ? ["failedOver", "halted", "permanentFailover"] : ["undone", "ready"];
+  const calls: CallOptions = { deadline: options.deadline, signal: options.signal };
   return waitFor<state.PlanStatus>({
     what: `${describePlan(planId)} to finish its ${options.operation === "failover" ? "failover" : "undo"}`,
     operation: options.operation === "failover" ? "wait for failover" : "wait for undo",
@@ -123,7 +86,7 @@ export async function waitUntilStable(conn: VeeamConnection, planId: string, opt
     initialDelayMs: 250,
     maxDelayMs: options.maxDelayMs ?? 10_000,
     observe: async () => {
-      const status = await observePlan(conn, planId, previous, options.signal);
+      const status = await observePlan(conn, planId, previous, calls);
       previous = status;
       if (status.running || !status.stable) {
         seenRunning = true;
@@ -133,9 +96,4 @@ export async function waitUntilStable(conn: VeeamConnection, planId: string, opt
       return { done: false, state: `${state.describeStatus(status)} (not started yet)` };
     },
   });
-}
-
-/** True for errors that say the request reached a plan that refused it (state, permissions), not a transport problem. */
-export function isRefusal(error: unknown): boolean {
-  return error instanceof VmAvailabilityError && (error.kind === "vendor-fault" || error.kind === "conflict");
 }

@@ -11,7 +11,8 @@ export function veeamSchemas() {
     const optionalString = z.string().nullish();
     const optionalBoolean = z.boolean().nullish();
     const token = z.object({
-      access_token: z.string().min(1),
+      // Checked by token.ts (empty, too long, characters a header cannot carry), which names what is wrong.
+      access_token: z.string(),
       token_type: optionalString,
       // OWIN/ASP.NET send a number; tolerate a numeric string.
       expires_in: z.union([z.number(), z.string().regex(/^\d+$/).transform(Number)]).nullish(),

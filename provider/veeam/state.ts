@@ -1,4 +1,5 @@
-import type { ApiGeneration } from "./connection";
+import type { ApiGeneration } from "./connectionTypes";
+import { vendorExcerpt } from "../http/vendorText";
 import type { V2Plan, VroPlan, VroRuntime } from "./schemas";
 
 /**
@@ -51,6 +52,14 @@ export interface PlanStatus {
   /** VRO `lastStableState`, classified: what the plan is while it is busy with something else (e.g. being edited). */
   lastStablePhase?: PlanPhase;
   generation: ApiGeneration;
+}
+
+/** Longest plan name, state or result text kept (they reach outputs and messages). */
+const PLAN_TEXT_LIMIT = 500;
+
+/** A plan's name, state or result text as the server sent it, made safe to show: redacted, cleaned, cut. */
+function shown(text: string | null | undefined): string {
+  return text ? vendorExcerpt(text, PLAN_TEXT_LIMIT) : "";
 }
 
 function words(text: string | null | undefined): string {
@@ -123,11 +132,11 @@ export function statusFromV2(planId: string, plan: V2Plan): PlanStatus {
   const enabled = typeof plan.enabled === "boolean" ? plan.enabled : words(plan.planState) !== "disabled";
   return {
     planId,
-    name: plan.name ?? undefined,
+    name: shown(plan.name) || undefined,
     enabled,
     phase,
-    state: plan.planState ?? "",
-    details: plan.planStateDetails ?? "",
+    state: shown(plan.planState),
+    details: shown(plan.planStateDetails),
     running,
     stable: !running,
     result: running ? undefined : combineResult(phase, parsed),
@@ -154,11 +163,11 @@ export function statusFromVro(planId: string, plan: VroPlan | undefined, runtime
   const explicit = runResultOf(runtime?.currentRunResult);
   return {
     planId,
-    name: plan?.name ?? runtime?.name ?? previous?.name,
+    name: shown(plan?.name ?? runtime?.name) || previous?.name,
     enabled,
     phase: !stable && !running && phase !== "halted" ? "busy" : phase,
-    state: stateName,
-    details,
+    state: shown(stateName),
+    details: shown(details),
     running,
     stable,
     result: running || !stable ? undefined : combineResult(phase, parsed, explicit),

@@ -1,5 +1,5 @@
-import type { VeeamConnection } from "./connection";
-import { apiRequest, parseBody, type ApiRequest } from "./api";
+import { apiRequest, parseBody, startWork, type ApiRequest, type StartOptions } from "./api";
+import type { CallOptions, VeeamConnection } from "./connectionTypes";
 import { describePlan, planPathSegment } from "./ids";
 import { veeamSchemas, type V2Plan } from "./schemas";
 
@@ -9,20 +9,18 @@ import { veeamSchemas, type V2Plan } from "./schemas";
  * 200 with no body and no task: progress is watched on the plan (`planInUse`, `planState`, `planStateDetails`).
  */
 
-export interface FailoverOptions {
+export interface FailoverOptions extends StartOptions {
   /** ISO 8601; undefined = the latest restore point. */
   restorePointDate?: string;
   executeChainedPlans: boolean;
-  signal?: AbortSignal;
-  deadline?: number;
 }
 
 function planPath(planId: string, action?: string): string {
   return `/v2/FailoverPlans/${planPathSegment(planId)}${action ? `/${action}` : ""}`;
 }
 
-export async function getFailoverPlan(conn: VeeamConnection, planId: string, signal?: AbortSignal): Promise<V2Plan> {
-  const request: ApiRequest = { method: "GET", path: planPath(planId), operation: "GET FailoverPlans", object: describePlan(planId), idempotent: true, signal };
+export async function getFailoverPlan(conn: VeeamConnection, planId: string, options: CallOptions): Promise<V2Plan> {
+  const request: ApiRequest = { method: "GET", path: planPath(planId), operation: "GET FailoverPlans", object: describePlan(planId), ...options };
   return parseBody(veeamSchemas().v2Plan, await apiRequest(conn, request), request);
 }
 
@@ -45,21 +43,29 @@ export function runFailoverBody(options: Pick<FailoverOptions, "restorePointDate
   };
 }
 
-/** POST Run (mode FailoverNow). Not repeated after an ambiguous failure: the caller reads the plan back instead. */
+/** POST Run (mode FailoverNow). */
 export async function runFailoverPlan(conn: VeeamConnection, planId: string, options: FailoverOptions): Promise<void> {
-  await apiRequest(conn, {
+  const request: ApiRequest = {
     method: "POST",
     path: planPath(planId, "Run"),
     body: runFailoverBody(options),
     operation: "POST FailoverPlans/Run",
     object: describePlan(planId),
-    idempotent: false,
-    signal: options.signal,
     deadline: options.deadline,
-  });
+    signal: options.signal,
+  };
+  await startWork(conn, request, options.reconcile);
 }
 
 /** POST Undo: allowed in the FAILOVER state (it powers off the replicas and rolls them back). */
-export async function undoFailoverPlan(conn: VeeamConnection, planId: string, signal?: AbortSignal): Promise<void> {
-  await apiRequest(conn, { method: "POST", path: planPath(planId, "Undo"), operation: "POST FailoverPlans/Undo", object: describePlan(planId), idempotent: false, signal });
+export async function undoFailoverPlan(conn: VeeamConnection, planId: string, options: StartOptions): Promise<void> {
+  const request: ApiRequest = {
+    method: "POST",
+    path: planPath(planId, "Undo"),
+    operation: "POST FailoverPlans/Undo",
+    object: describePlan(planId),
+    deadline: options.deadline,
+    signal: options.signal,
+  };
+  await startWork(conn, request, options.reconcile);
 }

@@ -1,3 +1,4 @@
+import * as config from "../config";
 import { ConfigurationError } from "../errors";
 
 /**
@@ -30,10 +31,10 @@ export function isAvailabilityOrchestratorV2(apiVersion: string): boolean {
 }
 
 /**
- * Checks a configured `veeam:apiVersion` before anything is sent: the format (`v` and a number, optionally `.minor`),
- * then membership. The error names the setting, its environment variable and the accepted values.
+ * Checks a configured `<namespace>:apiVersion` before anything is sent: the format (`v` and a number, optionally
+ * `.minor`), then membership. The error names the setting, its environment variable and the accepted values.
  */
-export function validateApiVersion(value: string): string {
+export function validateApiVersion(value: string, namespace = "veeam"): string {
   const supported = supportedApiVersions();
   if (supported.includes(value)) return value;
   const wellFormed = /^v\d+(?:\.\d+)?$/.test(value);
@@ -42,8 +43,9 @@ export function validateApiVersion(value: string): string {
       ? "v1 (Availability Orchestrator 1.0) is not supported"
       : `${value} is not a version this provider speaks`
     : `"${value}" is not an API version (expected v<major> or v<major>.<minor>)`;
+  const source = config.sourceOf("veeam", "apiVersion", namespace);
   throw new ConfigurationError(
-    `veeam:apiVersion (VEEAM_API_VERSION): ${reason}. Supported: ${supported.join(", ")} (v2 = Availability Orchestrator REST v2; the others are Recovery Orchestrator path versions). Leave it unset to use the newest one the server offers.`,
-    "veeam:apiVersion",
+    `${source.configKey} (${source.envVar}): ${reason}. Supported: ${supported.join(", ")} (v2 = Availability Orchestrator REST v2; the others are Recovery Orchestrator path versions). Leave it unset to use the newest one the server offers.`,
+    source.configKey,
   );
 }

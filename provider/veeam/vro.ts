@@ -1,6 +1,6 @@
 import { NotFoundError, VendorFaultError } from "../errors";
-import type { VeeamConnection } from "./connection";
-import { apiRequest, parseBody, type ApiRequest } from "./api";
+import { apiRequest, parseBody, startWork, type ApiRequest, type StartOptions } from "./api";
+import type { CallOptions, VeeamConnection } from "./connectionTypes";
 import { describePlan, planPathSegment } from "./ids";
 import { veeamSchemas, type VroPlan, type VroRuntime } from "./schemas";
 import type { FailoverOptions } from "./v2";
@@ -18,15 +18,12 @@ function versionSegment(conn: VeeamConnection): string {
   return encodeURIComponent(conn.apiVersion);
 }
 
-export async function getPlan(conn: VeeamConnection, planId: string, signal?: AbortSignal): Promise<VroPlan> {
-  const request: ApiRequest = {
-    method: "GET",
-    path: `/api/${versionSegment(conn)}/Plans/${planPathSegment(planId)}`,
-    operation: "GET Plans",
-    object: describePlan(planId),
-    idempotent: true,
-    signal,
-  };
+function planPath(conn: VeeamConnection, planId: string, action?: string): string {
+  return `/api/${versionSegment(conn)}/Plans/${planPathSegment(planId)}${action ? `/${action}` : ""}`;
+}
+
+export async function getPlan(conn: VeeamConnection, planId: string, options: CallOptions): Promise<VroPlan> {
+  const request: ApiRequest = { method: "GET", path: planPath(conn, planId), operation: "GET Plans", object: describePlan(planId), ...options };
   return parseBody(veeamSchemas().vroPlan, await apiRequest(conn, request), request);
 }
 
@@ -34,14 +31,13 @@ export async function getPlan(conn: VeeamConnection, planId: string, signal?: Ab
  * Runtime details, or undefined when the server has none for the plan: "Reboot of the Orchestrator server resets the
  * /RuntimeDetails resource collection", so a 404 here does not mean the plan is gone.
  */
-export async function getPlanRuntimeDetails(conn: VeeamConnection, planId: string, signal?: AbortSignal): Promise<VroRuntime | undefined> {
+export async function getPlanRuntimeDetails(conn: VeeamConnection, planId: string, options: CallOptions): Promise<VroRuntime | undefined> {
   const request: ApiRequest = {
     method: "GET",
     path: `/api/${versionSegment(conn)}/RuntimeDetails/Plans/${planPathSegment(planId)}`,
     operation: "GET RuntimeDetails/Plans",
     object: describePlan(planId),
-    idempotent: true,
-    signal,
+    ...options,
   };
   try {
     return parseBody(veeamSchemas().vroRuntime, await apiRequest(conn, request), request);
@@ -55,14 +51,13 @@ export async function getPlanRuntimeDetails(conn: VeeamConnection, planId: strin
  * Whether the server serves this path version: `GET /api/{v}/Plans?limit=1`, the cheapest documented read. A version the
  * server does not know has no route there: 404 (or 400, as ASP.NET API versioning answers an unsupported version).
  */
-export async function offersApiVersion(conn: VeeamConnection, signal?: AbortSignal): Promise<boolean> {
+export async function offersApiVersion(conn: VeeamConnection, options: CallOptions): Promise<boolean> {
   const request: ApiRequest = {
     method: "GET",
     path: `/api/${versionSegment(conn)}/Plans?limit=1`,
     operation: "GET Plans",
     object: `VeeamOrchestrator:${conn.endpoint.origin}`,
-    idempotent: true,
-    signal,
+    ...options,
   };
   try {
     await apiRequest(conn, request);
@@ -78,26 +73,27 @@ export function failoverBody(options: Pick<FailoverOptions, "restorePointDate" |
 }
 
 export async function failoverPlan(conn: VeeamConnection, planId: string, options: FailoverOptions): Promise<void> {
-  await apiRequest(conn, {
+  const request: ApiRequest = {
     method: "POST",
-    path: `/api/${versionSegment(conn)}/Plans/${planPathSegment(planId)}/Failover`,
+    path: planPath(conn, planId, "Failover"),
     body: failoverBody(options),
     operation: "POST Plans/Failover",
     object: describePlan(planId),
-    idempotent: false,
-    signal: options.signal,
     deadline: options.deadline,
-  });
+    signal: options.signal,
+  };
+  await startWork(conn, request, options.reconcile);
 }
 
 /** Undo: allowed for replica plans in the FAILOVER, FAILBACK and HALTED states. */
-export async function undoPlan(conn: VeeamConnection, planId: string, signal?: AbortSignal): Promise<void> {
-  await apiRequest(conn, {
+export async function undoPlan(conn: VeeamConnection, planId: string, options: StartOptions): Promise<void> {
+  const request: ApiRequest = {
     method: "POST",
-    path: `/api/${versionSegment(conn)}/Plans/${planPathSegment(planId)}/Undo`,
+    path: planPath(conn, planId, "Undo"),
     operation: "POST Plans/Undo",
     object: describePlan(planId),
-    idempotent: false,
-    signal,
-  });
+    deadline: options.deadline,
+    signal: options.signal,
+  };
+  await startWork(conn, request, options.reconcile);
 }

@@ -167,6 +167,16 @@ export class VeeamWorld {
     });
   }
 
+  /**
+   * Ends the plan's running operation now, with its planned outcome, as if its time were up: how a test or the fault
+   * matrix stops a run planned to take forever without waiting for the clock.
+   */
+  finishOperation(id: string): SimPlan | undefined {
+    const plan = this.plans.get(id);
+    if (plan?.operation) plan.operation.durationMs = Math.max(0, Date.now() - plan.operation.startedAt);
+    return this.plan(id);
+  }
+
   private settle(plan: SimPlan): void {
     const op = plan.operation;
     if (!op || Date.now() < op.startedAt + op.durationMs) return;

@@ -112,10 +112,7 @@ describe("resource classes", () => {
     for (const resource of created) expect(typeof resource.inputs["__provider"]).toBe("string");
   });
 
-  // Known gap: a class registers only the inputs the program passed, so `new VmSnapshot(…, {vmId, name}).memory` is
-  // undefined although typed Output<boolean>. This test fails (and so passes as `it.failing`) until every declared
-  // input is registered; then make it an `it`.
-  it.failing("an optional input the program leaves out is still an Output property", () => {
+  it("an optional input the program leaves out is still an Output property", () => {
     const missing: string[] = [];
     for (const [name, resource] of samples) {
       const { outputs, inputs } = declared.get(name) ?? { outputs: [], inputs: [] };

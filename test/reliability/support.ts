@@ -81,11 +81,3 @@ export function missedFaults(cells: CellSpec[], results: CellResult[]): string[]
     .map((result) => `${result.resource} / ${result.scenario} / ${result.operation}: the fault was armed and never consumed`);
 }
 
-/**
- * The cells CI runs. Cells behind an endpoint that never answers or trickles run there for the vSphere and ZStack
- * resources; the Veeam client does not yet bound every request by the operation's deadline (such a cell hangs until
- * the matrix's watchdog), so its cells of those scenarios run in `npm run reliability` only.
- */
-export function boundedInCi(cell: CellSpec): boolean {
-  return !cell.scenario.throughFront || cell.adapter.vendor !== "veeam";
-}

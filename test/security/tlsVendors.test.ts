@@ -7,6 +7,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { recordStackConfig, veeamSettings, zstackSettings } from "../../provider/config";
+import { deadlineAfter } from "../../provider/deadline";
 import { ConnectionError } from "../../provider/errors";
 import { forget } from "../../provider/runtime";
 import { veeamConnection } from "../../provider/veeam/connection";
@@ -53,7 +54,7 @@ const CASES: VendorCase[] = [
     serverKey: "veeam:server",
     url: () => veeam.url,
     configure: (extra) => recordStackConfig({ "veeam:server": veeam.url, "veeam:username": veeam.username, "veeam:password": veeam.password, ...extra }),
-    call: async () => readPlanStatus(await veeamConnection(), PLAN),
+    call: async () => readPlanStatus(await veeamConnection("veeam", deadlineAfter(30)), PLAN, { deadline: deadlineAfter(30) }),
   },
   {
     namespace: "zstack",

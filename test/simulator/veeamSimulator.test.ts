@@ -48,10 +48,6 @@ async function admin(method: string, path: string, json?: unknown) {
   return call(method, path, { headers: { "x-simulator-admin-token": sim.adminToken }, json });
 }
 
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}
-
 describe("token endpoints", () => {
   test("a form-encoded password grant on /api/token and /v2/Token returns access and refresh tokens", async () => {
     for (const path of ["/api/token", "/v2/Token"]) {
@@ -107,8 +103,14 @@ describe("token endpoints", () => {
       expect(token.expires_in).toBe(1);
       const plan = sim.world.addPlan({ name: "lifetime" });
       expect((await call("GET", `/v2/FailoverPlans/${plan.id}`, { bearer: String(token.access_token) })).status).toBe(200);
-      await sleep(1100);
-      expect((await call("GET", `/v2/FailoverPlans/${plan.id}`, { bearer: String(token.access_token) })).status).toBe(401);
+      // The twin runs in this process: its clock moves past the lifetime instead of the test waiting for it.
+      const realNow = Date.now.bind(Date);
+      const clock = jest.spyOn(Date, "now").mockImplementation(() => realNow() + 1_100);
+      try {
+        expect((await call("GET", `/v2/FailoverPlans/${plan.id}`, { bearer: String(token.access_token) })).status).toBe(401);
+      } finally {
+        clock.mockRestore();
+      }
     } finally {
       sim.world.settings.tokenLifetimeSeconds = 900;
     }
@@ -137,7 +139,7 @@ describe("plans over both generations", () => {
     expect(runtime.json).toMatchObject({ state: "Failover", isRunningState: true, isStableState: false, isUndoPossible: false });
     expect(runtime.json.totalProgress).toBeGreaterThanOrEqual(0);
     expect(runtime.json.totalProgress).toBeLessThan(100);
-    await sleep(450);
+    sim.world.finishOperation(plan.id);
     const done = await call("GET", `/api/v13/RuntimeDetails/Plans/${plan.id}`, { bearer });
     expect(done.json).toMatchObject({ state: "FailoverComplete", stateName: "Failover", isRunningState: false, isStableState: true, currentRunResult: "Success", totalProgress: 100, isUndoPossible: true, resultName: "Complete, no errors, no warnings" });
     const v2Done = await call("GET", `/v2/FailoverPlans/${plan.id}`, { bearer });

@@ -1,8 +1,9 @@
 /** Pure logic of veeam:FailoverPlanRun: check, diff, plan ids, API versions, and the state mapping of both API generations. */
 import * as crud from "../../provider/resources/veeam/failoverPlanRun/provider";
-import { isIsoDate } from "../../provider/resources/veeam/failoverPlanRun/args";
+import { isIsoDate } from "../../provider/resources/veeam/failoverPlanRun/fields";
 import { UNKNOWN_VALUE } from "../../provider/resources/common/unknown";
 import { isValidPlanId, planPathSegment } from "../../provider/veeam/ids";
+import { recordStackConfig } from "../../provider/config";
 import { ConfigurationError, ValidationError } from "../../provider/errors";
 import * as state from "../../provider/veeam/state";
 import { runFailoverBody } from "../../provider/veeam/v2";
@@ -11,24 +12,29 @@ import { probedVroVersions, supportedApiVersions, validateApiVersion } from "../
 
 const PLAN = "5f0c4c1e-8a56-4b0e-9f3c-2f1a6c0d7a11";
 
+function siteConfig(namespace: string, server: string): Record<string, string> {
+  return { [`${namespace}:server`]: server, [`${namespace}:username`]: "svc", [`${namespace}:password`]: "unit-test-password" };
+}
+
 describe("check", () => {
-  test("applies defaults and keeps __provider", async () => {
+  test("applies defaults, the connection namespace included (the host puts __provider back itself)", async () => {
     const result = await crud.check({}, { planId: PLAN, __provider: "serialized" });
     expect(result.failures).toEqual([]);
-    expect(result.inputs).toEqual({ planId: PLAN, executeChainedPlans: false, undoOnDelete: true, timeoutSeconds: 3600, __provider: "serialized" });
+    expect(result.inputs).toEqual({ planId: PLAN, executeChainedPlans: false, undoOnDelete: true, timeoutSeconds: 3600, connection: "veeam" });
   });
 
   test.each([
     [{ planId: "a/b" }, "planId", /GUID/],
-    [{ planId: 42 }, "planId", /string/],
+    [{ planId: 42 }, "planId", /GUID.*got 42/],
     [{}, "planId", /planId/],
     [{ planId: PLAN, restorePointDate: "last tuesday" }, "restorePointDate", /ISO 8601/],
     [{ planId: PLAN, restorePointDate: "2024-02-30T00:00:00Z" }, "restorePointDate", /ISO 8601/],
     [{ planId: PLAN, executeChainedPlans: "yes" }, "executeChainedPlans", /true or false/],
     [{ planId: PLAN, undoOnDelete: 1 }, "undoOnDelete", /true or false/],
-    [{ planId: PLAN, timeoutSeconds: 0 }, "timeoutSeconds", /between 1 and 86400/],
+    [{ planId: PLAN, timeoutSeconds: 0 }, "timeoutSeconds", /from 1 to 86400/],
     [{ planId: PLAN, timeoutSeconds: 1.5 }, "timeoutSeconds", /whole number/],
-    [{ planId: PLAN, timeoutSeconds: 100000 }, "timeoutSeconds", /between 1 and 86400/],
+    [{ planId: PLAN, timeoutSeconds: 100000 }, "timeoutSeconds", /from 1 to 86400/],
+    [{ planId: PLAN, connection: "veeam dr" }, "connection", /namespace name/],
     [{ planId: PLAN, triggers: "monthly" }, "triggers", /array or object/],
     [{ planId: PLAN, typo: true }, "typo", /not an input/],
   ])("%j fails on %s", async (news, property, reason) => {
@@ -36,6 +42,12 @@ describe("check", () => {
     const failure = result.failures?.find((f) => f.property === property);
     expect(failure).toBeDefined();
     expect(failure?.reason).toMatch(reason);
+  });
+
+  test("a connection namespace without a Veeam server fails, naming its keys", async () => {
+    recordStackConfig({});
+    const result = await crud.check({}, { planId: PLAN, connection: "veeam-dr" });
+    expect(result.failures).toEqual([{ property: "connection", reason: expect.stringContaining("veeam-dr:server") }]);
   });
 
   test("unknown values pass during preview", async () => {
@@ -74,6 +86,21 @@ describe("diff", () => {
     expect(result).toMatchObject({ changes: true, replaces: [], deleteBeforeReplace: false });
   });
 
+  test("a connection naming the same server updates in place; one naming another server replaces, deleting first", async () => {
+    recordStackConfig({
+      ...siteConfig("veeam", "https://vro.example.com"),
+      ...siteConfig("veeam-alias", "vro.example.com:443"),
+      ...siteConfig("veeam-dr", "https://vro-dr.example.com"),
+    });
+    try {
+      const recorded = { ...olds, connection: "veeam", endpoint: "https://vro.example.com:443" };
+      expect(await crud.diff("id", recorded, { ...recorded, connection: "veeam-alias" })).toMatchObject({ changes: true, replaces: [] });
+      expect(await crud.diff("id", recorded, { ...recorded, connection: "veeam-dr" })).toMatchObject({ changes: true, replaces: ["connection"], deleteBeforeReplace: true });
+    } finally {
+      recordStackConfig({});
+    }
+  });
+
   test("triggers compare by value, not key order", async () => {
     const result = await crud.diff("id", { ...olds, triggers: { a: 1, b: [1, 2] } }, { ...olds, triggers: { b: [1, 2], a: 1 } });
     expect(result.changes).toBe(false);
@@ -107,6 +134,10 @@ describe("API versions", () => {
     expect((malformed as Error).message).toMatch(/"13\.1" is not an API version.*Supported: v2, v7\.2, v7\.21, v13, v13\.1, v13\.2/);
     expect(() => validateApiVersion("v13.5")).toThrow(/v13\.5 is not a version this provider speaks/);
     expect(() => validateApiVersion("v1")).toThrow(/Availability Orchestrator 1\.0/);
+  });
+
+  test("the error names the setting of the namespace it came from", () => {
+    expect(() => validateApiVersion("v9", "veeam-dr")).toThrow(/^veeam-dr:apiVersion \(VEEAM_DR_API_VERSION\): v9 is not a version/);
   });
 
   test("detection probes Recovery Orchestrator versions newest first, all of them supported", () => {

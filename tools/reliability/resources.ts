@@ -373,8 +373,7 @@ export const failoverAdapter: ResourceAdapter = {
     const plan = twin.veeam.world.plans.get(target.key);
     if (!plan) return;
     plan.runDurationMs = undefined;
-    if (plan.operation) plan.operation.durationMs = 0;
-    twin.veeam.world.plan(target.key);
+    twin.veeam.world.finishOperation(target.key);
   },
   outOfBand: (twin, target, op) => {
     if (op === "create") {
