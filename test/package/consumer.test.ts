@@ -2,6 +2,7 @@ import { execFileSync, spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import type * as ts from "typescript";
 import { installedVersion, packAndInstall } from "./packedInstall";
 
 /**
@@ -9,6 +10,8 @@ import { installedVersion, packAndInstall } from "./packedInstall";
  * writes (strict, no esModuleInterop, no skipLibCheck; `commonjs`/`node` before 2026, `nodenext` since), TypeScript 5
  * and 6, as CommonJS and as an ES module. Each must compile with zero errors (every error is listed when not) and its
  * output must run: import the classes and providers, start and stop the offline twin from the subpath.
+ * The declarations the entry points reach (the package and `/simulator`, resolved as each TypeScript and resolution
+ * mode resolves them) must not reach zod: its declarations need `esModuleInterop` under classic resolution.
  */
 jest.setTimeout(300_000);
 
@@ -71,4 +74,83 @@ describe("a user's program against the installed package", () => {
       twin: [true, true, true],
     });
   });
+});
+
+type TypeScriptPackage = Consumer["typescript"];
+type TypeScript = typeof ts;
+
+const ENTRY_POINTS: Record<string, string> = {
+  "pulumi-vm-availability": "dist/provider/index.d.ts",
+  "pulumi-vm-availability/simulator": "dist/simulator/index.d.ts",
+};
+
+interface ResolutionMode {
+  name: string;
+  options(typescript: TypeScript): ts.CompilerOptions;
+  /** How the importing file loads the package (nodenext and node16 depend on it). */
+  importedBy?: "require" | "import";
+}
+
+const RESOLUTION_MODES: ResolutionMode[] = [
+  { name: "node10", options: (t) => ({ module: t.ModuleKind.CommonJS, moduleResolution: t.ModuleResolutionKind.Node10 }) },
+  { name: "node16, require", options: (t) => ({ module: t.ModuleKind.Node16, moduleResolution: t.ModuleResolutionKind.Node16 }), importedBy: "require" },
+  { name: "node16, import", options: (t) => ({ module: t.ModuleKind.Node16, moduleResolution: t.ModuleResolutionKind.Node16 }), importedBy: "import" },
+  { name: "nodenext, require", options: (t) => ({ module: t.ModuleKind.NodeNext, moduleResolution: t.ModuleResolutionKind.NodeNext }), importedBy: "require" },
+  { name: "nodenext, import", options: (t) => ({ module: t.ModuleKind.NodeNext, moduleResolution: t.ModuleResolutionKind.NodeNext }), importedBy: "import" },
+  { name: "bundler", options: (t) => ({ module: t.ModuleKind.ESNext, moduleResolution: t.ModuleResolutionKind.Bundler }) },
+];
+
+/** TypeScript 6 refuses node10 resolution (TS5107); it is checked with TypeScript 5 only, as the consumers are. */
+const RESOLUTIONS = (["typescript5", "typescript6"] as const).flatMap((typescript) =>
+  RESOLUTION_MODES.filter((mode) => typescript === "typescript5" || mode.name !== "node10").map((mode) => [`${typescript}, ${mode.name}`, typescript, mode] as const),
+);
+
+function loadTypeScript(typescript: TypeScriptPackage): TypeScript {
+  return require(path.join(stackDir, "node_modules", typescript)) as TypeScript;
+}
+
+/** The declaration file each entry point resolves to, as a program in `stackDir` resolves it in this mode. */
+function resolveEntryPoints(typescript: TypeScript, mode: ResolutionMode): Record<string, string | undefined> {
+  const importer = path.join(stackDir, "program.ts");
+  const kind = mode.importedBy === "import" ? typescript.ModuleKind.ESNext : mode.importedBy === "require" ? typescript.ModuleKind.CommonJS : undefined;
+  return Object.fromEntries(
+    Object.keys(ENTRY_POINTS).map((specifier) => {
+      const resolved = typescript.resolveModuleName(specifier, importer, mode.options(typescript), typescript.sys, undefined, undefined, kind).resolvedModule;
+      return [specifier, resolved && path.relative(path.join(stackDir, "node_modules", "pulumi-vm-availability"), resolved.resolvedFileName)];
+    }),
+  );
+}
+
+/** Every file TypeScript loads for the entry points' declarations, and the package's files among them that name zod. */
+function declarationGraph(typescript: TypeScript, mode: ResolutionMode): { files: string[]; namingZod: string[] } {
+  const packageDir = path.join(stackDir, "node_modules", "pulumi-vm-availability");
+  const roots = Object.values(ENTRY_POINTS).map((entry) => path.join(packageDir, entry));
+  const program = typescript.createProgram(roots, { ...mode.options(typescript), noEmit: true, types: [], strict: true });
+  const files = program.getSourceFiles().map((file) => path.relative(stackDir, file.fileName));
+  const namesZod = (name: string): boolean => name === "zod" || name.startsWith("zod/");
+  const namingZod = program
+    .getSourceFiles()
+    .filter((file) => path.resolve(file.fileName).startsWith(packageDir + path.sep))
+    .filter((file) => {
+      const references = typescript.preProcessFile(file.text, true, true);
+      return [...references.importedFiles, ...references.typeReferenceDirectives, ...references.referencedFiles].some((reference) => namesZod(reference.fileName));
+    })
+    .map((file) => path.relative(packageDir, file.fileName));
+  return { files, namingZod };
+}
+
+describe("the installed package's declarations", () => {
+  it.each(RESOLUTIONS)("resolve from both entry points (%s)", (_name, typescript, mode) => {
+    expect(resolveEntryPoints(loadTypeScript(typescript), mode)).toEqual(ENTRY_POINTS);
+  });
+
+  it.each(RESOLUTION_MODES.filter((mode) => mode.name === "node10" || mode.name === "nodenext, require").map((mode) => [mode.name, mode] as const))(
+    "reach no zod declarations (%s)",
+    (_name, mode) => {
+      const { files, namingZod } = declarationGraph(loadTypeScript("typescript5"), mode);
+      expect(files).toContain(path.join("node_modules", "pulumi-vm-availability", ENTRY_POINTS["pulumi-vm-availability/simulator"]!));
+      expect(namingZod).toEqual([]);
+      expect(files.filter((file) => file.split(path.sep).includes("zod"))).toEqual([]);
+    },
+  );
 });
