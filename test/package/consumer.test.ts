@@ -7,7 +7,7 @@ import { installedVersion, packAndInstall } from "./packedInstall";
 
 /**
  * A user's program against the packed package, with only registry packages: the tsconfig `pulumi new typescript`
- * writes (strict, no esModuleInterop, no skipLibCheck; `commonjs`/`node` before 2026, `nodenext` since), TypeScript 5
+ * writes (strict, no esModuleInterop, no skipLibCheck; `commonjs`/`node` until March 2026, `nodenext` since), TypeScript 5
  * and 6, as CommonJS and as an ES module. Each must compile with zero errors (every error is listed when not) and its
  * output must run: import the classes and providers, start and stop the offline twin from the subpath.
  * The declarations the entry points reach (the package and `/simulator`, resolved as each TypeScript and resolution

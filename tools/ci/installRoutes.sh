@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # The two ways README gives to install the package without the registry, run as written there, from this checkout:
 # 1. `npm pack`, then `npm install <tarball>` in a copy of each example: it installs, and its program type-checks with
-#    the example's own tsconfig and TypeScript; that tsconfig must be the one `pulumi new typescript` writes (kept in
-#    test/package/consumer/tsconfig.commonjs.json);
+#    the example's own tsconfig and TypeScript; that tsconfig must be the one `pulumi new typescript` wrote for
+#    TypeScript 5 (kept in test/package/consumer/tsconfig.commonjs.json);
 # 2. a git dependency (`npm install git+file://…` of a clone): npm runs the package's `prepare` (the build) in the clone.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -34,7 +34,7 @@ failed=0
 for example in examples/*/; do
   if ! node -e 'const [a, b] = process.argv.slice(1).map((f) => JSON.stringify(require(require("path").resolve(f)))); process.exit(a === b ? 0 : 1)' \
     "$example/tsconfig.json" test/package/consumer/tsconfig.commonjs.json; then
-    echo "example $(basename "$example"): tsconfig.json is not the one \`pulumi new typescript\` writes (test/package/consumer/tsconfig.commonjs.json)" >&2
+    echo "example $(basename "$example"): tsconfig.json is not the one \`pulumi new typescript\` wrote for TypeScript 5 (test/package/consumer/tsconfig.commonjs.json)" >&2
     failed=1
   fi
 done
