@@ -4,6 +4,8 @@
  * Every resource class comes with the provider object it uses (for tests and custom wiring). Providers read their
  * connection settings from the stack config given to `configure`, or from environment variables when called directly.
  */
+import "./nodeVersion";
+
 export {
   ValidationError,
   ConfigurationError,

@@ -6,16 +6,16 @@
  */
 import { z } from "zod";
 import { faults } from "./faults";
+import type { MoRefInput, ObjectSpecInput, PropertyFilterSpecInput, PropertySpecInput, SelectionSpecInput } from "./requestTypes";
 import { MO_TYPES } from "./specSchemas";
 
 const moTypeNames = MO_TYPES as [string, ...string[]];
 
-export const moRefSchema = z.strictObject({
+export const moRefSchema: z.ZodType<MoRefInput> = z.strictObject({
   _typeName: z.literal("ManagedObjectReference"),
   type: z.enum(moTypeNames),
   value: z.string().min(1),
 });
-export type MoRefInput = z.infer<typeof moRefSchema>;
 
 /** A data object of one of these type names (the first is the declared type, the others its subtypes). */
 function dataObject<Shape extends z.ZodRawShape>(typeNames: [string, ...string[]], shape: Shape) {
@@ -33,11 +33,6 @@ const int32 = z.number().int().min(-2147483648).max(2147483647);
 export const loginBody = requestType("LoginRequestType", { userName: z.string(), password: z.string(), locale: z.string().optional() });
 
 // ---- PropertyCollector -------------------------------------------------------------------------------------------
-/** SelectionSpec {name?} refers to a named TraversalSpec; TraversalSpec {name?, type, path, skip?, selectSet?} follows a property. */
-export type SelectionSpecInput =
-  | { _typeName: "SelectionSpec"; name?: string }
-  | { _typeName: "TraversalSpec"; name?: string; type: string; path: string; skip?: boolean; selectSet?: SelectionSpecInput[] };
-export type TraversalSpecInput = Extract<SelectionSpecInput, { _typeName: "TraversalSpec" }>;
 const selectionSpecSchema: z.ZodType<SelectionSpecInput> = z.lazy(() =>
   z.discriminatedUnion("_typeName", [
     z.strictObject({ _typeName: z.literal("SelectionSpec"), name: z.string().optional() }),
@@ -51,15 +46,21 @@ const selectionSpecSchema: z.ZodType<SelectionSpecInput> = z.lazy(() =>
     }),
   ]),
 );
-export const propertySpecSchema = dataObject(["PropertySpec"], { type: z.string(), all: z.boolean().optional(), pathSet: z.array(z.string()).optional() });
-export const objectSpecSchema = dataObject(["ObjectSpec"], { obj: moRefSchema, skip: z.boolean().optional(), selectSet: z.array(selectionSpecSchema).optional() });
-export type ObjectSpecInput = z.infer<typeof objectSpecSchema>;
-export const propertyFilterSpecSchema = dataObject(["PropertyFilterSpec"], {
+export const propertySpecSchema: z.ZodType<PropertySpecInput> = dataObject(["PropertySpec"], {
+  type: z.string(),
+  all: z.boolean().optional(),
+  pathSet: z.array(z.string()).optional(),
+});
+export const objectSpecSchema: z.ZodType<ObjectSpecInput> = dataObject(["ObjectSpec"], {
+  obj: moRefSchema,
+  skip: z.boolean().optional(),
+  selectSet: z.array(selectionSpecSchema).optional(),
+});
+export const propertyFilterSpecSchema: z.ZodType<PropertyFilterSpecInput> = dataObject(["PropertyFilterSpec"], {
   propSet: z.array(propertySpecSchema),
   objectSet: z.array(objectSpecSchema),
   reportMissingObjectsInResults: z.boolean().optional(),
 });
-export type PropertyFilterSpecInput = z.infer<typeof propertyFilterSpecSchema>;
 
 export const createFilterBody = requestType("CreateFilterRequestType", { spec: propertyFilterSpecSchema, partialUpdates: z.boolean() });
 export const retrievePropertiesExBody = requestType("RetrievePropertiesExRequestType", {

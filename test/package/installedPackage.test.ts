@@ -6,7 +6,9 @@ import { startOfflineTwin, type OfflineTwin } from "../../simulator";
 import { EngineSimulation } from "../../tools/engine/engine";
 import { pulumiDirFrom, startHost, type HostProcess } from "../../tools/engine/host";
 import { ALL_SCENARIOS } from "../../tools/engine/allScenarios";
-import { hostEnvironment, REPO, serializeFromStack, stackConfigFor } from "../engine/support";
+import { requestedPulumiVersion } from "../../tools/engine/stageInstall";
+import { hostEnvironment, serializeFromStack, stackConfigFor } from "../engine/support";
+import { installedVersion, packAndInstall } from "./packedInstall";
 
 /**
  * What a user gets: `npm pack`, the tarball installed with its production dependencies into a clean folder, every
@@ -20,22 +22,14 @@ let twin: OfflineTwin;
 let host: HostProcess;
 let providers: Record<string, string>;
 
-function npm(args: string[], cwd: string): string {
-  return execFileSync(process.platform === "win32" ? "npm.cmd" : "npm", args, { cwd, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
-}
-
 beforeAll(async () => {
   workDir = fs.mkdtempSync(path.join(os.tmpdir(), "pva-package-"));
-  const packed = JSON.parse(npm(["pack", "--json", "--pack-destination", workDir], REPO)) as { filename: string; files: { path: string }[] }[];
-  const tarball = path.join(workDir, packed[0]!.filename);
-  const shipped = packed[0]!.files.map((f) => f.path);
+  const installed = packAndInstall(workDir, "stack", {}, { omitDev: true });
+  stackDir = installed.stackDir;
+  const shipped = installed.shipped;
   expect(shipped).toContain("dist/provider/index.js");
   expect(shipped.some((f) => f.startsWith("test/") || f.startsWith("tools/") || f.endsWith(".ts") && !f.endsWith(".d.ts"))).toBe(false);
-
-  stackDir = path.join(workDir, "stack");
-  fs.mkdirSync(stackDir);
-  fs.writeFileSync(path.join(stackDir, "package.json"), JSON.stringify({ name: "user-stack", private: true, dependencies: { "pulumi-vm-availability": `file:${tarball}` } }));
-  npm(["install", "--omit=dev", "--no-audit", "--no-fund", "--prefer-offline", "--loglevel=error"], stackDir);
+  process.stdout.write(`installed package on Node ${process.versions.node} with @pulumi/pulumi ${installedVersion(stackDir, "@pulumi/pulumi")}\n`);
   expect(fs.existsSync(path.join(stackDir, "node_modules", "pulumi-vm-availability", "dist", "provider", "index.js"))).toBe(true);
   expect(fs.lstatSync(path.join(stackDir, "node_modules", "pulumi-vm-availability")).isSymbolicLink()).toBe(false);
 
@@ -51,6 +45,14 @@ afterAll(async () => {
 });
 
 describe("the packed package installed in a clean folder", () => {
+  it("has the @pulumi/pulumi the run asks for, and one that declares support for this Node", () => {
+    const sdk = JSON.parse(fs.readFileSync(path.join(pulumiDirFrom(stackDir), "package.json"), "utf8")) as { version: string; engines: { node: string } };
+    const requested = requestedPulumiVersion();
+    if (requested) expect(sdk.version).toBe(requested);
+    const minimumMajor = Number(/^>=\s*(\d+)/.exec(sdk.engines.node)?.[1]);
+    expect(Number(process.versions.node.split(".")[0])).toBeGreaterThanOrEqual(minimumMajor);
+  });
+
   it("serializes every provider small, capturing its own files by require", () => {
     const sizes = Object.fromEntries(Object.entries(providers).map(([name, text]) => [name, Buffer.byteLength(text)]));
     process.stdout.write(`serialized provider size per resource (bytes, stored twice in each resource's state): ${JSON.stringify(sizes)}\n`);

@@ -36,10 +36,11 @@ import {
   terminateFaultTolerantVmBody,
   type BodyRule,
   type FaultToleranceConfigSpecInput,
-  type MoRefInput,
 } from "../requestBodies";
+import type { MoRefInput } from "../requestTypes";
 import { moRef } from "../wire";
-import { defineMethod, entityOf, expectMoRef, type MethodCall, type RegisteredMethod } from "./methodRegistry";
+import { defineMethod } from "./defineMethod";
+import { entityOf, expectMoRef, type MethodCall, type RegisteredMethod } from "./methodRegistry";
 import { startVmTask } from "./vmTask";
 
 function secondaryOpResult(primary: VmState, secondary: VmState, attempted: boolean): Record<string, unknown> {

@@ -12,7 +12,7 @@
 import { faults, vimFault } from "../faults";
 import { isKindOf } from "../model/containerViews";
 import type { VsphereWorld } from "../model/world";
-import type { ObjectSpecInput, SelectionSpecInput, TraversalSpecInput } from "../requestBodies";
+import type { ObjectSpecInput, SelectionSpecInput, TraversalSpecInput } from "../requestTypes";
 import { MO_TYPES } from "../specSchemas";
 import { isRecord, moRef } from "../wire";
 import { MANAGED_OBJECT_PROPERTIES, propertyPathType, readPropertyPath } from "./managedObjectProperties";

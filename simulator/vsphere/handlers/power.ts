@@ -6,7 +6,8 @@
 import type { GuestOperation } from "../model/stateTypes";
 import { checkPowerOff, checkPowerOn, checkPowerOnHost, checkReset, checkSuspend, powerOff, powerOn, requestGuestOperation, reset, suspend } from "../model/power";
 import { NO_BODY, optionalBody, powerOnBody } from "../requestBodies";
-import { defineMethod, expectMoRef, type RegisteredMethod } from "./methodRegistry";
+import { defineMethod } from "./defineMethod";
+import { expectMoRef, type RegisteredMethod } from "./methodRegistry";
 import { startVmTask } from "./vmTask";
 
 export const powerMethods: RegisteredMethod[] = [

@@ -22,12 +22,13 @@ import {
   requiredBody,
   retrievePropertiesExBody,
   waitForUpdatesExBody,
-  type PropertyFilterSpecInput,
 } from "../requestBodies";
+import type { PropertyFilterSpecInput } from "../requestTypes";
 import type { Session } from "../sessions";
 import { boxAny, moRef, type MoRef } from "../wire";
 import { propertyPathType, readPropertyPath, topLevelProperties, MANAGED_OBJECT_PROPERTIES } from "./managedObjectProperties";
-import { defineMethod, type CallContext, type RegisteredMethod } from "./methodRegistry";
+import { defineMethod } from "./defineMethod";
+import type { CallContext, RegisteredMethod } from "./methodRegistry";
 import { normalizeObjectSelection, objectKey, objectOfKey, selectObjects, type ObjectSelection, type SelectedObject } from "./objectSelection";
 
 export const SERVICE_COLLECTOR_ID = "propertyCollector";

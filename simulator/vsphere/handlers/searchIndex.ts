@@ -13,9 +13,11 @@ import { faults } from "../faults";
 import { findAllByUuid, findByInventoryPath, findChild } from "../model/inventoryTree";
 import type { EntityRef } from "../model/stateTypes";
 import type { VsphereWorld } from "../model/world";
-import { findAllByUuidBody, findByInventoryPathBody, findByUuidBody, findChildBody, requiredBody, type MoRefInput } from "../requestBodies";
+import { findAllByUuidBody, findByInventoryPathBody, findByUuidBody, findChildBody, requiredBody } from "../requestBodies";
+import type { MoRefInput } from "../requestTypes";
 import { moRef, type MoRef } from "../wire";
-import { defineMethod, entityOf, expectMoRef, type RegisteredMethod } from "./methodRegistry";
+import { defineMethod } from "./defineMethod";
+import { entityOf, expectMoRef, type RegisteredMethod } from "./methodRegistry";
 
 const refOrNull = (entity: EntityRef | undefined): MoRef | null => (entity ? moRef(entity.type, entity.id) : null);
 

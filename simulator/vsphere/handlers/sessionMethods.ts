@@ -8,7 +8,8 @@ import type { VsphereWorld } from "../model/world";
 import { loginBody, NO_BODY, requiredBody } from "../requestBodies";
 import { SESSION_HEADER, userSessionData } from "../sessions";
 import { serviceContent } from "./managedObjectProperties";
-import { defineMethod, HttpAnswer, type RegisteredMethod } from "./methodRegistry";
+import { defineMethod } from "./defineMethod";
+import { HttpAnswer, type RegisteredMethod } from "./methodRegistry";
 
 export function sessionMethods(world: VsphereWorld): RegisteredMethod[] {
   return [

@@ -27,10 +27,11 @@ import {
   requiredBody,
   revertToCurrentSnapshotBody,
   revertToSnapshotBody,
-  type MoRefInput,
 } from "../requestBodies";
+import type { MoRefInput } from "../requestTypes";
 import { moRef } from "../wire";
-import { defineMethod, expectMoRef, type MethodCall, type RegisteredMethod } from "./methodRegistry";
+import { defineMethod } from "./defineMethod";
+import { expectMoRef, type MethodCall, type RegisteredMethod } from "./methodRegistry";
 import { startVmTask, type VmTaskKind } from "./vmTask";
 
 function createSnapshotTask(call: MethodCall<{ name: string; description?: string; memory: boolean }>, vm: VmState, kind: VmTaskKind, quiesce: boolean) {

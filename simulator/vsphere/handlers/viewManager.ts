@@ -7,7 +7,8 @@
  */
 import { createContainerViewBody, NO_BODY, requiredBody } from "../requestBodies";
 import { moRef } from "../wire";
-import { defineMethod, entityOf, type RegisteredMethod } from "./methodRegistry";
+import { defineMethod } from "./defineMethod";
+import { entityOf, type RegisteredMethod } from "./methodRegistry";
 
 function destroyView(moType: "ContainerView" | "View"): RegisteredMethod {
   return defineMethod(moType, "DestroyView", { body: NO_BODY, privilege: "System.View" }, (call) => {
