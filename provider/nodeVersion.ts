@@ -11,7 +11,7 @@ export function assertSupportedNode(version: string = process.versions.node): vo
   const isSupported = major >= 22 || (major === 20 && (minor > 18 || (minor === 18 && patch >= 1)));
   if (isSupported) return;
   const error = new ConfigurationError(
-    `pulumi-vm-availability supports Node.js 20.18.1 or later 20.x (with @pulumi/pulumi 3.216 to 3.248) and Node.js 22 or later (tested on 22 and 24), but this is Node.js ${version}.`,
+    `pulumi-vm-availability supports Node.js 20.18.1 or later 20.x (with @pulumi/pulumi 3.248) and Node.js 22 or later (tested on 22 and 24), but this is Node.js ${version}.`,
     "engines.node",
     { operation: "load pulumi-vm-availability" },
   );

@@ -44,7 +44,7 @@ describe("the supported Node.js versions", () => {
   it("fails loading the built package on an older Node with one sentence and no stack trace", () => {
     const { status, stderr } = loadEntryAs("18.20.8", `require(${ENTRY})`);
     expect(status).not.toBe(0);
-    const sentence = "pulumi-vm-availability supports Node.js 20.18.1 or later 20.x (with @pulumi/pulumi 3.216 to 3.248) and Node.js 22 or later (tested on 22 and 24), but this is Node.js 18.20.8.";
+    const sentence = "pulumi-vm-availability supports Node.js 20.18.1 or later 20.x (with @pulumi/pulumi 3.248) and Node.js 22 or later (tested on 22 and 24), but this is Node.js 18.20.8.";
     const [before, after, ...more] = stderr.split(sentence);
     expect(more).toEqual([]);
     expect(`${before}${after}`).not.toMatch(/^\s+at |@pulumi|node_modules/m);
