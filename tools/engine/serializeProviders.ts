@@ -8,15 +8,13 @@
  */
 import * as path from "node:path";
 
-const PROVIDER_EXPORTS = [
-  "ftSecondaryProvider",
-  "vmSnapshotProvider",
-  "vmPowerStateProvider",
-  "failoverPlanRunProvider",
-  "vmInstanceRecoveryProvider",
-  "ftFailoverTestProvider",
-  "vmSnapshotRevertProvider",
-];
+/** The package's dynamic providers: every export named `…Provider` that has a `create` function. */
+function providerExports(pkg: Record<string, unknown>): [string, object][] {
+  return Object.entries(pkg).filter((entry): entry is [string, object] => {
+    const [name, value] = entry;
+    return name.endsWith("Provider") && typeof value === "object" && value !== null && typeof (value as { create?: unknown }).create === "function";
+  });
+}
 
 async function main(): Promise<void> {
   const [target, fromDir] = process.argv.slice(2);
@@ -28,9 +26,7 @@ async function main(): Promise<void> {
     runtime: { serializeFunction(fn: () => unknown, options: { allowSecrets: boolean }): Promise<{ text: string }> };
   };
   const result: Record<string, string> = {};
-  for (const name of PROVIDER_EXPORTS) {
-    const provider = pkg[name];
-    if (!provider) continue;
+  for (const [name, provider] of providerExports(pkg)) {
     const serialized = await pulumi.runtime.serializeFunction(() => provider, { allowSecrets: true });
     result[name] = serialized.text;
   }
