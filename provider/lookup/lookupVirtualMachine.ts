@@ -60,8 +60,8 @@ function criterionOf(args: LookupVirtualMachineArgs): { criterion: Criterion; va
 
 function namespaceOf(args: LookupVirtualMachineArgs): string {
   const namespace = args.connection ?? "vsphere";
-  const problem = config.namespaceProblem(namespace);
-  if (problem) throw invalid(`connection ${problem}.`, "connection");
+  const problem = config.connectionNameProblem("vsphere", namespace);
+  if (problem) throw invalid(problem, "connection");
   return namespace;
 }
 

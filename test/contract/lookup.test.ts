@@ -149,7 +149,7 @@ describe("lookupVirtualMachine requests", () => {
     ["two criteria", { name: "app-01", inventoryPath: "dc1/vm/app/app-01" }, "got name and inventoryPath"],
     ["an empty name", { name: " " }, "name must be a non-empty string"],
     ["a malformed uuid", { instanceUuid: "vm-101" }, "instanceUuid must be a uuid"],
-    ["a bad namespace", { name: "app-01", connection: "vsphere dr" }, "connection must be a namespace name"],
+    ["a bad namespace", { name: "app-01", connection: "vsphere dr" }, "connection must be a namespace name (a letter, then letters, digits, \"-\" or \"_\"; at most 63 characters); got \"vsphere dr\". Use a name such as \"vsphere-dr\" and set vsphere-dr:vsphereServer"],
   ])("refuses %s before any request, naming the argument", async (_case, args, text) => {
     const error = await lookupVirtualMachine(args).catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(ValidationError);
