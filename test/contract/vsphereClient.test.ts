@@ -49,7 +49,7 @@ async function until(what: string, condition: () => boolean): Promise<void> {
 }
 
 function loopEnded(connection: VsphereConnection): boolean {
-  return !connection.taskCollector.looping && !connection.taskCollector.inFlight;
+  return !connection.collector.looping && !connection.collector.inFlight;
 }
 
 describe("VI/JSON requests", () => {
