@@ -15,6 +15,11 @@ import { vimSchemas, type ObjectUpdate, type UpdateSet } from "./schemas";
  * What a wait makes of the updates (a task's end, a property's value) is its own business: this module delivers them.
  */
 
+/**
+ * The long poll: a change wakes it at once, so it may be long. Waits that must look more often than that on a server
+ * that reports nothing (property waits) read on their own timer instead of shortening it.
+ */
+const LONG_POLL_SECONDS = 30;
 /** A collector call gets this long beyond its own long poll before the request counts as lost. */
 const LONG_POLL_SLACK_MS = 30_000;
 const COLLECTOR_CALL_MS = 60_000;
@@ -32,7 +37,6 @@ export interface WatchSpec {
   object: string;
   /** Epoch ms: CreateFilter is not left on the wire past it. */
   deadline: number;
-  longPollSeconds: number;
   onUpdate: (update: ObjectUpdate) => void;
   onLost: () => void;
 }
@@ -75,7 +79,7 @@ export async function ensureCollector(connection: connections.VsphereConnection,
  */
 export function startWatch(connection: connections.VsphereConnection, collectorRef: MoRef, spec: WatchSpec): CollectorWatch {
   const collector = connection.collector;
-  const watch: CollectorWatch = { obj: spec.obj, longPollSeconds: spec.longPollSeconds, ended: false, onUpdate: spec.onUpdate, onLost: spec.onLost };
+  const watch: CollectorWatch = { obj: spec.obj, ended: false, onUpdate: spec.onUpdate, onLost: spec.onLost };
   collector.watches.add(watch);
   invokeMethod(
     connection,
@@ -147,7 +151,6 @@ function runLoop(connection: connections.VsphereConnection, collector: Collector
     let failures = 0;
     try {
       while (collector.watches.size > 0 && collector.ref) {
-        const maxWaitSeconds = Math.min(...[...collector.watches].map((watch) => watch.longPollSeconds));
         const askedAt = Date.now();
         try {
           collector.inFlight = true;
@@ -155,8 +158,8 @@ function runLoop(connection: connections.VsphereConnection, collector: Collector
             connection,
             collector.ref,
             "WaitForUpdatesEx",
-            { version: collector.version, options: { _typeName: "WaitOptions", maxWaitSeconds } },
-            { idempotent: true, timeoutMs: maxWaitSeconds * 1000 + LONG_POLL_SLACK_MS, deadline: Date.now() + maxWaitSeconds * 1000 + LONG_POLL_SLACK_MS },
+            { version: collector.version, options: { _typeName: "WaitOptions", maxWaitSeconds: LONG_POLL_SECONDS } },
+            { idempotent: true, timeoutMs: LONG_POLL_SECONDS * 1000 + LONG_POLL_SLACK_MS, deadline: Date.now() + LONG_POLL_SECONDS * 1000 + LONG_POLL_SLACK_MS },
           ).finally(() => {
             collector.inFlight = false;
           });
@@ -165,8 +168,7 @@ function runLoop(connection: connections.VsphereConnection, collector: Collector
             dispatch(collector, parseAnswer(vimSchemas().UpdateSet, raw, { operation: "WaitForUpdatesEx" }));
             continue;
           }
-          const early = Date.now() - askedAt < (maxWaitSeconds * 1000) / 2;
-          if (early) await sleep(Math.min(EARLY_ANSWER_PAUSE_MS, maxWaitSeconds * 1000));
+          if (Date.now() - askedAt < EARLY_ANSWER_PAUSE_MS) await sleep(EARLY_ANSWER_PAUSE_MS);
         } catch (error) {
           if (isFault(error, "RequestCanceled")) continue;
           failures += 1;

@@ -29,8 +29,6 @@ export interface CollectorWatch {
   obj: MoRef;
   /** Its PropertyFilter, once CreateFilter answered. */
   filter?: MoRef;
-  /** The longest WaitForUpdatesEx long poll this watch accepts (s): the loop asks for the shortest of its watches. */
-  longPollSeconds: number;
   ended: boolean;
   /** An update its filter reported for the object (kind enter, modify or leave), in the order reported. */
   onUpdate: (update: ObjectUpdate) => void;

@@ -30,8 +30,6 @@ export interface TaskWaitOptions {
  */
 export type TaskWait = { status: "success"; info: TaskInfo; result: unknown } | { status: "deadline"; handle: TaskHandle; lastInfo?: TaskInfo };
 
-/** The long poll task waits ask for: a task's end wakes it at once, so it may be long. */
-const TASK_LONG_POLL_SECONDS = 30;
 /** How long a new wait may go without hearing its task's state from the collector before it polls Task.info instead. */
 const COLLECTOR_STALL_MS = 3_000;
 /** What a task's filter watches: enough to see it end and take its result or fault. */
@@ -137,7 +135,6 @@ function watchWithCollector(connection: connections.VsphereConnection, ref: MoRe
       pathSet: options.onProgress ? [...TASK_PATHS, "info.progress"] : TASK_PATHS,
       object: handle.object,
       deadline: options.deadline,
-      longPollSeconds: TASK_LONG_POLL_SECONDS,
       onUpdate,
       onLost: pollInstead,
     });

@@ -27,11 +27,10 @@ export interface PropertyWaitOptions {
 export type PropertyWait = { reached: true; values: Record<string, unknown> } | { reached: false; values?: Record<string, unknown>; lastState?: string };
 
 /**
- * The long poll a property wait asks for. A server that reports no change at all still answers within it, and the wait
- * then reads the properties itself: the condition is checked at least about once a second whatever the server does.
+ * A wait that heard nothing new of its object for this long reads the properties (batched with other reads): on a
+ * server that never reports a change, or answers long polls late or not at all, the condition is still checked about
+ * once a second, whatever the long poll does.
  */
-const PROPERTY_LONG_POLL_SECONDS = 1;
-/** A wait that heard nothing new of its object for this long reads the properties (batched with other reads). */
 const FALLBACK_READ_MS = 1_000;
 const COLLECTOR_CALL_MS = 60_000;
 
@@ -68,7 +67,6 @@ export async function waitForProperties(
           pathSet: paths,
           object: describeMoRef(target),
           deadline: options.deadline,
-          longPollSeconds: PROPERTY_LONG_POLL_SECONDS,
           onUpdate: (update) => heard(wait, update),
           onLost: () => read(wait),
         });
