@@ -5,7 +5,7 @@ import { connect, type VsphereConnection } from "../../provider/vsphere/connecti
 import { waitForTask } from "../../provider/vsphere/taskWaiter";
 import { waitForProperties } from "../../provider/vsphere/watch";
 import { holdRequests } from "./support/heldRequests";
-import { BASE, boxed, moref, powerStateOnly, retrieveBody, retrieveResult, taskUpdates, useVsphereMock, type Answer, type Seen } from "./support/vsphereMock";
+import { BASE, boxed, eventually, moref, powerStateOnly, retrieveBody, retrieveResult, taskUpdates, useVsphereMock, type Answer, type Seen } from "./support/vsphereMock";
 
 const mock = useVsphereMock();
 
@@ -13,6 +13,11 @@ const COLLECTOR = `${BASE}/PropertyCollector/pc`;
 const methodOf = (call: Seen) => decodeURIComponent(call.path.split("/").pop() ?? "");
 const runtime = (fields: Record<string, unknown>) => ({ _typeName: "VirtualMachineRuntimeInfo", ...fields });
 const primaryFtInfo = { _typeName: "FaultTolerancePrimaryConfigInfo", role: 1, instanceUuids: [], configPaths: [], secondaries: [moref("VirtualMachine", "vm-2")] };
+/** The filter's first report of an FT primary whose secondary is still starting. */
+const startingPrimary = objectUpdate("1", "enter", "vm-1", [
+  { name: "config.ftInfo", val: primaryFtInfo },
+  { name: "runtime", val: runtime({ powerState: "poweredOn", faultToleranceState: "starting" }) },
+]);
 const poweredOff = (values: Record<string, unknown>) => values["runtime.powerState"] === "poweredOff";
 
 /** An UpdateSet with one ObjectUpdate of `obj` from filter `f-<obj>`. */
@@ -68,15 +73,6 @@ function route(script: { longPolls?: unknown[]; reads?: unknown[]; createFilter?
   });
 }
 
-/** Resolves once `condition` holds, looking again after each turn of the event loop (bounded, so a bug fails the test). */
-async function until(what: string, condition: () => boolean): Promise<void> {
-  const bound = Date.now() + 5_000;
-  while (!condition()) {
-    if (Date.now() > bound) throw new Error(`never saw ${what}`);
-    await new Promise((resolve) => setImmediate(resolve));
-  }
-}
-
 /** One UpdateSet with the filter updates of several (same version). */
 function together(...updateSets: unknown[]): unknown {
   const sets = updateSets as Array<{ version: string; filterSet: unknown[] }>;
@@ -92,16 +88,13 @@ describe("property waits through the PropertyCollector", () => {
     const connection = await connect();
     route({
       longPolls: [
-        objectUpdate("1", "enter", "vm-1", [
-          { name: "config.ftInfo", val: primaryFtInfo },
-          { name: "runtime", val: runtime({ powerState: "poweredOn", faultToleranceState: "starting" }) },
-        ]),
+        startingPrimary,
         objectUpdate("2", "modify", "vm-1", [{ name: "runtime", val: runtime({ powerState: "poweredOn", faultToleranceState: "running" }) }]),
       ],
     });
     const outcome = await waitForProtection(connection, "vm-1", "running", Date.now() + 10_000);
     expect(outcome).toMatchObject({ reached: true, last: { faultToleranceState: "running", role: "primary", powerState: "poweredOn" } });
-    await until("the filter destroyed", () => calls().includes("DestroyPropertyFilter"));
+    await eventually("the filter destroyed", () => calls().includes("DestroyPropertyFilter"));
     expect(calls()).toEqual(["CreatePropertyCollector", "CreateFilter", "WaitForUpdatesEx", "WaitForUpdatesEx", "DestroyPropertyFilter"]);
     const [, createFilter, firstPoll, secondPoll, destroy] = mock.seen.slice(3);
     expect(createFilter).toMatchObject({ method: "POST", path: `${COLLECTOR}/CreateFilter` });
@@ -123,17 +116,14 @@ describe("property waits through the PropertyCollector", () => {
     const connection = await connect();
     route({
       longPolls: [
-        objectUpdate("1", "enter", "vm-1", [
-          { name: "config.ftInfo", val: primaryFtInfo },
-          { name: "runtime", val: runtime({ powerState: "poweredOn", faultToleranceState: "starting" }) },
-        ]),
+        startingPrimary,
         objectUpdate("2", "modify", "vm-1", [{ name: "runtime.faultToleranceState", val: boxed("VirtualMachineFaultToleranceState", "running") }]),
         objectUpdate("3", "enter", "vm-3", [{ name: "runtime", val: runtime({ powerState: "poweredOn" }) }]),
         objectUpdate("4", "modify", "vm-3", [{ name: "runtime", val: runtime({ powerState: "poweredOff" }) }]),
       ],
     });
     expect(await waitForProtection(connection, "vm-1", "running", Date.now() + 10_000)).toMatchObject({ reached: true, last: { faultToleranceState: "running", powerState: "poweredOn" } });
-    await until("the loop end", () => loopEnded(connection));
+    await eventually("the loop end", () => loopEnded(connection));
     expect(await waitForProperties(connection, moref("VirtualMachine", "vm-3"), ["runtime.powerState"], poweredOff, { deadline: Date.now() + 10_000, what: "vm-3 off" })).toEqual({
       reached: true,
       values: { "runtime.powerState": "poweredOff" },
@@ -153,7 +143,7 @@ describe("property waits through the PropertyCollector", () => {
     expect(outcome).toEqual({ reached: true, values: { "runtime.powerState": "poweredOff" } });
     const read = mock.seen.find((call) => methodOf(call) === "RetrievePropertiesEx");
     expect(read!.body).toEqual(retrieveBody("vm-1", ["runtime.powerState"]));
-    await until("the filter destroyed", () => calls().includes("DestroyPropertyFilter"));
+    await eventually("the filter destroyed", () => calls().includes("DestroyPropertyFilter"));
     // Long polls that come back empty at once are paced, not repeated in a tight loop.
     expect(calls().filter((call) => call === "WaitForUpdatesEx").length).toBeLessThanOrEqual(4);
   });
@@ -194,7 +184,7 @@ describe("property waits through the PropertyCollector", () => {
     expect(gone).toBeInstanceOf(NotFoundError);
     expect((gone as NotFoundError).message).toBe("VirtualMachine:vm-1 does not exist (or this user cannot see it).");
     expect(calls().filter((call) => call === "RetrievePropertiesEx")).toHaveLength(2);
-    await until("the filter destroyed", () => calls().includes("DestroyPropertyFilter"));
+    await eventually("the filter destroyed", () => calls().includes("DestroyPropertyFilter"));
   });
 
   it("end at the deadline with the last values and state, destroy the filter and cancel the long poll still out", async () => {
@@ -210,9 +200,9 @@ describe("property waits through the PropertyCollector", () => {
       describe: (values) => String(values["runtime.powerState"]),
     });
     expect(outcome).toEqual({ reached: false, values: { "runtime.powerState": "poweredOn" }, lastState: "poweredOn" });
-    await until("the clean-up calls", () => wire.sent.some((call) => methodOf(call) === "CancelWaitForUpdates") && wire.sent.some((call) => methodOf(call) === "DestroyPropertyFilter"));
+    await eventually("the clean-up calls", () => wire.sent.some((call) => methodOf(call) === "CancelWaitForUpdates") && wire.sent.some((call) => methodOf(call) === "DestroyPropertyFilter"));
     wire.release();
-    await until("the loop end", () => loopEnded(connection));
+    await eventually("the loop end", () => loopEnded(connection));
     expect(wire.sent.map(methodOf).sort()).toEqual(["CancelWaitForUpdates", "CreateFilter", "CreatePropertyCollector", "DestroyPropertyFilter", "WaitForUpdatesEx", "WaitForUpdatesEx"]);
   });
 
@@ -230,7 +220,7 @@ describe("property waits through the PropertyCollector", () => {
     setDispatcherOverride(wire.dispatcher);
     const task = waitForTask(connection, { task: moref("Task", "task-7"), operation: "PowerOffVM_Task", object: "VirtualMachine:vm-1" }, { deadline: Date.now() + 10_000 });
     const property = waitForProperties(connection, moref("VirtualMachine", "vm-1"), ["runtime.powerState"], poweredOff, { deadline: Date.now() + 10_000, what: "vm-1 off" });
-    await until("both filters asked for", () => wire.sent.filter((call) => methodOf(call) === "CreateFilter").length === 2);
+    await eventually("both filters asked for", () => wire.sent.filter((call) => methodOf(call) === "CreateFilter").length === 2);
     wire.release();
     expect(await task).toMatchObject({ status: "success" });
     expect(await property).toEqual({ reached: true, values: { "runtime.powerState": "poweredOff" } });

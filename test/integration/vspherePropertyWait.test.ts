@@ -4,12 +4,11 @@ import * as vmPowerState from "../../provider/resources/vsphere/vmPowerState/pro
 import { connect } from "../../provider/vsphere/connection";
 import * as ft from "../../provider/vsphere/methods/faultTolerance";
 import * as power from "../../provider/vsphere/methods/power";
-import { waitForTask, type TaskHandle } from "../../provider/vsphere/taskWaiter";
-import { isReconciled, type TaskStart } from "../../provider/vsphere/tasks";
+import { waitForTask } from "../../provider/vsphere/taskWaiter";
 import { waitForProperties } from "../../provider/vsphere/watch";
 import { SEED } from "../../simulator/vsphere";
-import { observeTwin, type TwinObserver } from "./support/twinObserver";
-import { useVsphereTwin } from "./support/vsphereTwin";
+import { useTwinObserver } from "./support/twinObserver";
+import { started, useVsphereTwin } from "./support/vsphereTwin";
 
 // Long enough that each wait starts before the state it waits for, and sees it change.
 const twin = useVsphereTwin({ taskDurationMs: 40, ftSyncMs: 300, guestOperationMs: 300 });
@@ -23,22 +22,8 @@ function newVm(powerState: "poweredOn" | "poweredOff" = "poweredOn"): string {
   return twin.sim.world.addVm({ name: `watched-${counter}`, clusterId: SEED.haClusterId, powerState, toolsInstalled: true, toolsRunning: powerState === "poweredOn" }).id;
 }
 
-async function started(start: Promise<TaskStart>): Promise<TaskHandle> {
-  const handle = await start;
-  if (isReconciled(handle)) throw new Error("a start without a lost answer returns its task");
-  return handle;
-}
-
-let observer: TwinObserver | undefined;
-function observe(): TwinObserver {
-  observer = observeTwin(twin.sim);
-  return observer;
-}
-afterEach(() => {
-  observer?.stop();
-  observer = undefined;
-  twin.sim.server.faults.reset();
-});
+/** Watches the twin from now until the end of the test. */
+const observe = useTwinObserver(twin);
 
 describe("property waits against the offline twin", () => {
   it("an FT group's protection wait ends on the PropertyCollector's update, with every read refused; its filter is destroyed after", async () => {
