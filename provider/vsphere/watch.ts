@@ -32,6 +32,11 @@ export type PropertyWait = { reached: true; values: Record<string, unknown> } | 
  * once a second, whatever the long poll does.
  */
 const FALLBACK_READ_MS = 1_000;
+/**
+ * Updates alone are trusted this long: a server that keeps reporting some watched paths but never the one that
+ * matters would otherwise hold the fallback read off for good, so a read follows at least this often.
+ */
+const TRUST_UPDATES_MS = 10_000;
 const COLLECTOR_CALL_MS = 60_000;
 
 /**
@@ -52,7 +57,7 @@ export async function waitForProperties(
   // A wait whose deadline has already passed gets its one look, as a polled wait does.
   if (!collectorAvailable(connection) || options.deadline <= Date.now()) return pollProperties(connection, target, paths, until, options);
   return new Promise<PropertyWait>((resolve, reject) => {
-    const wait: PropertyWatch = { connection, target, paths, until, options, resolve, reject, settled: false, followable: true, reading: false, readAgain: false, pastDeadline: false, updates: 0 };
+    const wait: PropertyWatch = { connection, target, paths, until, options, resolve, reject, settled: false, followable: true, reading: false, readAgain: false, pastDeadline: false, updates: 0, lastReadAt: Date.now() };
     wait.deadlineTimer = setTimeout(() => {
       // A read on the wire at the deadline still counts (it is bounded by the same deadline): its answer ends the wait.
       if (wait.reading) wait.pastDeadline = true;
@@ -101,6 +106,8 @@ interface PropertyWatch {
   pastDeadline: boolean;
   /** Updates applied so far: a read that an update overtook carries older values and is not used. */
   updates: number;
+  /** Epoch ms of the last read started (the wait's start before the first). */
+  lastReadAt: number;
   fallback?: NodeJS.Timeout;
   deadlineTimer?: NodeJS.Timeout;
 }
@@ -155,7 +162,7 @@ function heard(wait: PropertyWatch, update: ObjectUpdate): void {
   }
   wait.followable = true;
   wait.updates += 1;
-  if (!wait.reading) armFallback(wait);
+  if (!wait.reading && Date.now() - wait.lastReadAt < TRUST_UPDATES_MS) armFallback(wait);
   look(wait, values);
 }
 
@@ -166,6 +173,7 @@ function read(wait: PropertyWatch): void {
     return;
   }
   wait.reading = true;
+  wait.lastReadAt = Date.now();
   if (wait.fallback) clearTimeout(wait.fallback);
   const updatesBefore = wait.updates;
   readProperties(wait.connection, wait.target, wait.paths, { deadline: wait.options.deadline }).then(
