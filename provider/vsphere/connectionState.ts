@@ -1,5 +1,5 @@
 import type { MoRef } from "./moref";
-import type { TaskInfo } from "./schemas";
+import type { ObjectUpdate } from "./schemas";
 
 /**
  * What a VI/JSON connection keeps besides its session: declared here, created with the connection, never attached later.
@@ -21,32 +21,34 @@ export interface TaskHandle {
   object: string;
 }
 
-/** One awaited task in the task collector. */
-export interface TaskListener {
-  handle: TaskHandle;
-  deadline: number;
-  info?: TaskInfo;
-  /** The PropertyFilter watching this task, once CreateFilter answered. */
+/**
+ * One object watched through the connection's PropertyCollector: a task a wait is for, or an object whose properties a
+ * wait watches. Each watch has its own PropertyFilter, destroyed when the watch ends.
+ */
+export interface CollectorWatch {
+  obj: MoRef;
+  /** Its PropertyFilter, once CreateFilter answered. */
   filter?: MoRef;
-  /** The waiter's progress callback (its filter then watches info.progress too). */
-  onProgress?: (percent: number) => void;
-  settled: boolean;
-  settle: (outcome: { info: TaskInfo } | { error: unknown } | { deadline: true }) => void;
+  ended: boolean;
+  /** An update its filter reported for the object (kind enter, modify or leave), in the order reported. */
+  onUpdate: (update: ObjectUpdate) => void;
+  /** The collector cannot serve this watch (CreateFilter refused or unanswered, collector gone): it goes on without it. */
+  onLost: () => void;
 }
 
 /**
- * One PropertyCollector per connection, one filter per awaited task (destroyed when the task settles), one
+ * One PropertyCollector per connection, shared by every wait (tasks and properties): one filter per watch, one
  * WaitForUpdatesEx long-poll loop for all of them.
  */
-export interface TaskCollectorState {
+export interface CollectorState {
   ref?: MoRef;
   creating?: Promise<MoRef>;
   version: string;
-  listeners: Map<string, TaskListener>;
+  watches: Set<CollectorWatch>;
   looping: boolean;
   /** True while a WaitForUpdatesEx call is on the wire: only then is there a pending wait worth cancelling. */
   inFlight: boolean;
-  /** Set when the server cannot do PropertyCollector waits: every wait polls Task.info instead. */
+  /** Set when the server cannot do PropertyCollector waits: every wait polls instead. */
   unsupported: boolean;
 }
 
@@ -77,14 +79,14 @@ export interface Capabilities {
 }
 
 export interface ConnectionState {
-  taskCollector: TaskCollectorState;
+  collector: CollectorState;
   propertyBatch: PropertyBatchState;
   capabilities: Capabilities;
 }
 
 export function newConnectionState(): ConnectionState {
   return {
-    taskCollector: { version: "", listeners: new Map(), looping: false, inFlight: false, unsupported: false },
+    collector: { version: "", watches: new Set(), looping: false, inFlight: false, unsupported: false },
     propertyBatch: { queue: [], scheduled: false, openedAt: 0, lastArrival: 0, lastFlushAt: -Infinity, lastFlushSize: 0 },
     capabilities: {},
   };

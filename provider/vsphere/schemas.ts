@@ -75,8 +75,10 @@ export function vimSchemas() {
       .superRefine((change, context) => {
         if (nestsDeeperThan(change.val, MAX_VALUE_DEPTH)) context.addIssue({ code: "custom", path: ["val"], message: `the value of ${change.name} ${tooDeep}` });
       });
-    const ObjectUpdate = z.object({ kind: z.string(), obj: MoRef, changeSet: z.array(PropertyChange).optional() }).passthrough();
-    const PropertyFilterUpdate = z.object({ filter: MoRef, objectSet: z.array(ObjectUpdate).optional() }).passthrough();
+    const MissingProperty = z.object({ path: z.string() }).passthrough();
+    const ObjectUpdate = z.object({ kind: z.string(), obj: MoRef, changeSet: z.array(PropertyChange).optional(), missingSet: z.array(MissingProperty).optional() }).passthrough();
+    const MissingObject = z.object({ obj: MoRef }).passthrough();
+    const PropertyFilterUpdate = z.object({ filter: MoRef, objectSet: z.array(ObjectUpdate).optional(), missingSet: z.array(MissingObject).optional() }).passthrough();
     const UpdateSet = z.object({ version: z.string(), filterSet: z.array(PropertyFilterUpdate).optional(), truncated: z.boolean().optional() }).passthrough();
     const ReleaseHello = z.object({ api_release: z.string() }).passthrough();
     // FaultToleranceConfigInfo: role 1 is the primary; FaultToleranceSecondaryConfigInfo adds primaryVM.
@@ -90,5 +92,6 @@ export type TaskInfo = z.infer<Schemas["TaskInfo"]>;
 export type ServiceContent = z.infer<Schemas["ServiceContent"]>;
 export type RetrieveResult = z.infer<Schemas["RetrieveResult"]>;
 export type UpdateSet = z.infer<Schemas["UpdateSet"]>;
+export type ObjectUpdate = NonNullable<NonNullable<UpdateSet["filterSet"]>[number]["objectSet"]>[number];
 export type MethodFaultBody = z.infer<Schemas["MethodFault"]>;
 export type FaultToleranceConfigInfo = z.infer<Schemas["FaultToleranceConfigInfo"]>;

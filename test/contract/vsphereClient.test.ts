@@ -7,7 +7,7 @@ import { AuthenticationError, CancelledError, ConfigurationError, VendorFaultErr
 import { setDispatcherOverride } from "../../provider/http/transport";
 import type { VsphereConnection } from "../../provider/vsphere/connection";
 import { holdRequests } from "./support/heldRequests";
-import { BASE, CONTENT, ORIGIN, moref, taskUpdates, useVsphereMock, type Answer, type Seen } from "./support/vsphereMock";
+import { BASE, CONTENT, ORIGIN, eventually, moref, taskUpdates, useVsphereMock, type Answer, type Seen } from "./support/vsphereMock";
 
 const mock = useVsphereMock();
 const { seen, intercept, loginSequence } = mock;
@@ -39,17 +39,8 @@ function routeTaskWaits(longPolls: unknown[]): void {
   });
 }
 
-/** Resolves once `condition` holds, looking again after each turn of the event loop (bounded, so a bug fails the test). */
-async function until(what: string, condition: () => boolean): Promise<void> {
-  const bound = Date.now() + 5_000;
-  while (!condition()) {
-    if (Date.now() > bound) throw new Error(`never saw ${what}`);
-    await new Promise((resolve) => setImmediate(resolve));
-  }
-}
-
 function loopEnded(connection: VsphereConnection): boolean {
-  return !connection.taskCollector.looping && !connection.taskCollector.inFlight;
+  return !connection.collector.looping && !connection.collector.inFlight;
 }
 
 describe("VI/JSON requests", () => {
@@ -289,7 +280,7 @@ describe("VI/JSON requests", () => {
     expect(destroy).toMatchObject({ method: "POST", path: `${BASE}/PropertyFilter/f-task-7/DestroyPropertyFilter`, body: undefined });
     expect(destroy!.headers["vmware-api-session-id"]).toBe("sess-1");
     wire.release();
-    await until("the long-poll loop end", () => loopEnded(connection));
+    await eventually("the long-poll loop end", () => loopEnded(connection));
     expect(wire.sent.map(methodOf)).toEqual(["CreatePropertyCollector", "CreateFilter", "WaitForUpdatesEx", "DestroyPropertyFilter"]);
   });
 
@@ -317,7 +308,7 @@ describe("VI/JSON requests", () => {
     expect(await second).toBeInstanceOf(CancelledError);
     expect(cancels()).toEqual([expect.objectContaining({ method: "POST", path: `${COLLECTOR}/CancelWaitForUpdates`, body: undefined })]);
     wire.release();
-    await until("the long-poll loop end", () => loopEnded(connection));
+    await eventually("the long-poll loop end", () => loopEnded(connection));
     expect(wire.sent.filter((call) => methodOf(call) === "DestroyPropertyFilter").map((call) => call.path).sort()).toEqual([
       `${BASE}/PropertyFilter/f-task-1/DestroyPropertyFilter`,
       `${BASE}/PropertyFilter/f-task-2/DestroyPropertyFilter`,
@@ -336,7 +327,7 @@ describe("VI/JSON requests", () => {
     const outcome = await waitForTask(connection, handleOf("task-7"), { deadline: Date.now() + 400 });
     expect(outcome).toEqual({ status: "deadline", handle: handleOf("task-7"), lastInfo: expect.objectContaining({ key: "task-7", task: moref("Task", "task-7"), state: "running" }) });
     wire.release();
-    await until("the long-poll loop end", () => loopEnded(connection));
+    await eventually("the long-poll loop end", () => loopEnded(connection));
     expect(wire.sent.map(methodOf)).toEqual(["CreatePropertyCollector", "CreateFilter", "WaitForUpdatesEx", "WaitForUpdatesEx", "DestroyPropertyFilter", "CancelWaitForUpdates"]);
     expect(wire.sent.some((call) => call.path.startsWith(`${BASE}/Task/`))).toBe(false);
   });

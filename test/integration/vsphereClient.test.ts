@@ -6,36 +6,20 @@ import { getProperty } from "../../provider/vsphere/invoke";
 import { powerOffVm, powerOnVm } from "../../provider/vsphere/methods/power";
 import { readProperties } from "../../provider/vsphere/properties";
 import { settleAtDeadline, taskDeadlineError } from "../../provider/resources/vsphere/shared/tasks";
-import { waitForTask, type TaskHandle } from "../../provider/vsphere/taskWaiter";
-import { isReconciled, type TaskStart } from "../../provider/vsphere/tasks";
+import { waitForTask } from "../../provider/vsphere/taskWaiter";
 import * as ftSecondary from "../../provider/resources/vsphere/ftSecondary/provider";
 import * as vmPowerState from "../../provider/resources/vsphere/vmPowerState/provider";
 import * as vmSnapshot from "../../provider/resources/vsphere/vmSnapshot/provider";
-import { observeTwin, type TwinObserver } from "./support/twinObserver";
-import { useVsphereTwin } from "./support/vsphereTwin";
+import { useTwinObserver } from "./support/twinObserver";
+import { started, useVsphereTwin } from "./support/vsphereTwin";
 
 const twin = useVsphereTwin({ taskDurationMs: 100 });
 
 const vm = (id: string) => ({ type: "VirtualMachine", value: id });
 const soon = () => ({ deadline: Date.now() + 10_000 });
 
-async function started(start: Promise<TaskStart>): Promise<TaskHandle> {
-  const handle = await start;
-  if (isReconciled(handle)) throw new Error("a start without a lost answer returns its task");
-  return handle;
-}
-
-let observer: TwinObserver | undefined;
 /** Watches the twin from now until the end of the test. */
-function observe(): TwinObserver {
-  observer = observeTwin(twin.sim);
-  return observer;
-}
-afterEach(() => {
-  observer?.stop();
-  observer = undefined;
-  twin.sim.server.faults.reset();
-});
+const observe = useTwinObserver(twin);
 
 interface Crud {
   check(olds: Record<string, unknown>, news: Record<string, unknown>): Promise<{ inputs?: Record<string, unknown>; failures?: unknown[] }>;

@@ -141,7 +141,7 @@ export function drillTable(rows: DrillOverheadRow[]): Table {
     ]),
     notes: [
       "Twin recovery: from the test task's queueTime to the instant the twin's group is running again (seen in-process through the twin's change notifications). Reported: the resource's secondsUnprotected, from just before the method call until its wait saw running.",
-      "Overhead = reported − twin recovery: the method call's way to the twin plus the lag of the wait, which reads the group's primary with backoff from 100 ms to at most 1 s between looks (the bound in the last column).",
+      "Overhead = reported − twin recovery: the method call's way to the twin plus the lag of the wait, which watches the group's primary through the PropertyCollector (WaitForUpdatesEx) and reads it after a second without news (the bound in the last column: a server that never reports the change).",
     ],
   };
 }

@@ -29,6 +29,7 @@
  *   badToken        the real answer with a token replaced (header `header`, or the JSON value at `at`) by `value`
  *                   (default: the original followed by CR/LF and an injected header line)
  *   respond         a given answer: `status`, `headers`, `body`
+ *   rewrite         the real JSON answer passed through `body` (e.g. a server that leaves some updates out)
  *
  * JSON paths (`at`): keys separated by dots; `[]` is every element of an array, `[3]` one element, `[name=x.y]` the
  * elements whose `name` is "x.y". Example: `objects[].propSet[name=runtime.powerState].val`.
@@ -75,7 +76,8 @@ export type Misbehaviour =
   | { kind: "escapes"; at?: string }
   | { kind: "echoCredentials"; status?: number; body?: (echoed: EchoedCredentials) => string; contentType?: string }
   | { kind: "badToken"; header?: string; at?: string; value?: string | ((original: string) => string) }
-  | { kind: "respond"; status: number; headers?: Record<string, string>; body: string };
+  | { kind: "respond"; status: number; headers?: Record<string, string>; body: string }
+  | { kind: "rewrite"; body: (json: unknown) => unknown };
 
 export interface FrontRule {
   /** Which requests: a text the path contains, a RegExp on the path, or a predicate (default: every request). */
@@ -305,6 +307,12 @@ export async function startHostileFront(target: string): Promise<HostileFront> {
       case "respond":
         sendWhole(res, behaviour.status, behaviour.headers ?? {}, Buffer.from(behaviour.body));
         return;
+      case "rewrite": {
+        const answer = await forward(request);
+        const text = answer.body.toString("utf8");
+        sendWhole(res, answer.status, answer.headers, Buffer.from(JSON.stringify(behaviour.body(text.length > 0 ? (JSON.parse(text) as unknown) : null))));
+        return;
+      }
     }
   }
 

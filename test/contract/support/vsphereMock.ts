@@ -140,6 +140,15 @@ export function taskUpdates(version: string, tasks: Record<string, { state: stri
   };
 }
 
+/** Resolves once `condition` holds, looking again after each turn of the event loop (bounded, so a bug fails the test). */
+export async function eventually(what: string, condition: () => boolean): Promise<void> {
+  const bound = Date.now() + 5_000;
+  while (!condition()) {
+    if (Date.now() > bound) throw new Error(`never saw ${what}`);
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+}
+
 export interface VsphereMock {
   /** The MockAgent of the running test. */
   readonly agent: MockAgent;

@@ -1,5 +1,6 @@
 import type { SimReply, SimRequest } from "../../../simulator/common/httpServer";
 import type { VsphereSimulator } from "../../../simulator/vsphere";
+import type { VsphereTwin } from "./vsphereTwin";
 
 /**
  * What the vSphere twin handled while a test watched it, read at the twin: each request as "METHOD MoType/name", and
@@ -95,5 +96,22 @@ export function observeTwin(sim: VsphereSimulator): TwinObserver {
         check();
       }),
     stop: unsubscribe,
+  };
+}
+
+/**
+ * For a test file: `observe()` watches the twin from then until the end of the test; after each test the observer
+ * stops and the twin's fault plan is reset.
+ */
+export function useTwinObserver(twin: VsphereTwin): () => TwinObserver {
+  let observer: TwinObserver | undefined;
+  afterEach(() => {
+    observer?.stop();
+    observer = undefined;
+    twin.sim.server.faults.reset();
+  });
+  return () => {
+    observer = observeTwin(twin.sim);
+    return observer;
   };
 }

@@ -1,5 +1,7 @@
 import { recordStackConfig } from "../../../provider/config";
 import { forget } from "../../../provider/runtime";
+import { isReconciled, type TaskStart } from "../../../provider/vsphere/tasks";
+import type { TaskHandle } from "../../../provider/vsphere/taskWaiter";
 import { startVsphereSimulator, type VsphereSimulator, type VsphereSimulatorOptions } from "../../../simulator/vsphere";
 
 /**
@@ -48,4 +50,11 @@ export function useVsphereTwin(options: VsphereSimulatorOptions): VsphereTwin {
   });
 
   return twin;
+}
+
+/** The task a start returned (the tests make no start whose answer could be lost). */
+export async function started(start: Promise<TaskStart>): Promise<TaskHandle> {
+  const handle = await start;
+  if (isReconciled(handle)) throw new Error("a start without a lost answer returns its task");
+  return handle;
 }
