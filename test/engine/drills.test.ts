@@ -1,29 +1,20 @@
-import * as fs from "node:fs";
-import { startOfflineTwin, type OfflineTwin } from "../../simulator";
+import type { OfflineTwin } from "../../simulator";
 import { EngineSimulation, type DeclaredResource, type Step } from "../../tools/engine/engine";
-import { pulumiDirFrom, startHost, type HostProcess } from "../../tools/engine/host";
+import type { HostProcess } from "../../tools/engine/host";
 import { addVm } from "../../tools/engine/twinFixtures";
-import { hostEnvironment, serializeInstalledProviders, stackConfigFor } from "./support";
+import { stackConfigFor, useInstalledHost } from "./support";
 
 /**
  * The drills in stacks, through the real dynamic-provider host: an FT-protected VM with a failover test of it (the
  * FtSecondary stays quiet after the test), FtSecondary's waitForProtection failing as a partial failure, and a
  * rollback (VmSnapshot, VmSnapshotRevert, VmPowerState with dependsOn) whose power drift shows at the next refresh.
  */
+const installed = useInstalledHost();
 let twin: OfflineTwin;
 let host: HostProcess;
 let providers: Record<string, string>;
-let stackDir: string;
-
-beforeAll(async () => {
-  ({ providers, stackDir } = serializeInstalledProviders());
-  twin = await startOfflineTwin({ durationMs: 50 });
-  host = await startHost(pulumiDirFrom(stackDir), hostEnvironment(), stackDir);
-});
-afterAll(async () => {
-  await host?.stop();
-  await twin?.close();
-  if (stackDir) fs.rmSync(stackDir, { recursive: true, force: true });
+beforeAll(() => {
+  ({ twin, host, providers } = installed);
 });
 
 async function newEngine(project: string): Promise<EngineSimulation> {

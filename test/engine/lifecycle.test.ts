@@ -1,29 +1,20 @@
-import { startOfflineTwin, type OfflineTwin } from "../../simulator";
+import type { OfflineTwin } from "../../simulator";
 import { EngineSimulation, type DeclaredResource, type Step } from "../../tools/engine/engine";
-import { startHost, pulumiDirFrom, type HostProcess } from "../../tools/engine/host";
+import type { HostProcess } from "../../tools/engine/host";
 import { ALL_SCENARIOS } from "../../tools/engine/allScenarios";
-import * as fs from "node:fs";
-import { hostEnvironment, serializeInstalledProviders, stackConfigFor } from "./support";
+import { stackConfigFor, useInstalledHost } from "./support";
 
 /**
  * Every resource through the real dynamic-provider host over gRPC, as the engine drives it: preview with unknowns,
  * create, a no-op apply, an update, a replace, refresh after an out-of-band change, destroy, a partial failure, and a
  * provider-code change that must not show as a resource change.
  */
+const installed = useInstalledHost();
 let twin: OfflineTwin;
 let host: HostProcess;
 let providers: Record<string, string>;
-let stackDir: string;
-
-beforeAll(async () => {
-  ({ providers, stackDir } = serializeInstalledProviders());
-  twin = await startOfflineTwin({ durationMs: 50 });
-  host = await startHost(pulumiDirFrom(stackDir), hostEnvironment(), stackDir);
-});
-afterAll(async () => {
-  await host?.stop();
-  await twin?.close();
-  if (stackDir) fs.rmSync(stackDir, { recursive: true, force: true });
+beforeAll(() => {
+  ({ twin, host, providers } = installed);
 });
 
 function only(steps: Step[]): Step {
