@@ -3,7 +3,7 @@ import * as declared from "../../common/declaration";
 import { containsUnknown } from "../../common/unknown";
 import { readGroup } from "../ftSecondary/observe";
 import { connectForCheck, previewDeadline } from "../shared/check";
-import { forgetRun, keepRecord, rerecord, runOnce, runWouldHappen } from "../shared/runRecord";
+import { runStyleOperations, runWouldHappen } from "../shared/runRecord";
 import type { FtFailoverTestInputs, FtTestMode } from "./args";
 import { vmIdHint } from "../shared/vmIdHint";
 import { testRefusal } from "./record";
@@ -38,23 +38,9 @@ export async function check(olds: Record<string, unknown>, news: Record<string, 
   return { inputs, failures: [{ property: "vmId", reason: view ? refusal : `${refusal}${await vmIdHint(connection, vmId, deadline)}` }] };
 }
 
-/** Pure: vmId, mode and triggers replace (the test runs again); the other inputs update in place. */
-export async function diff(_id: string, olds: Record<string, unknown>, news: Record<string, unknown>): Promise<pulumi.dynamic.DiffResult> {
-  return declared.diffResult(declaration, declared.diffInputs(declaration, olds, news));
-}
+const operations = runStyleOperations<FtFailoverTestInputs>(declaration, runTest);
 
-export async function create(raw: Record<string, unknown>): Promise<pulumi.dynamic.CreateResult> {
-  return runOnce<FtFailoverTestInputs>(declaration, raw, runTest);
-}
-
-export async function read(id: string, props: Record<string, unknown>): Promise<pulumi.dynamic.ReadResult> {
-  return keepRecord(declaration, id, props);
-}
-
-export async function update(_id: string, olds: Record<string, unknown>, news: Record<string, unknown>): Promise<pulumi.dynamic.UpdateResult> {
-  return rerecord(declaration, olds, news);
-}
-
-const deleteImpl = forgetRun;
+export const { diff, create, read, update } = operations;
+const deleteImpl = operations.delete;
 
 export { deleteImpl as delete };

@@ -80,3 +80,18 @@ export function rerecord(declaration: declared.ResourceDeclaration, olds: Record
 export async function forgetRun(_id: string, _props: Record<string, unknown>): Promise<void> {
   return;
 }
+
+/** Everything of a run-style resource but its check: a diff from its declaration, the run on create, the record kept. */
+export function runStyleOperations<T extends RunInputs>(
+  declaration: declared.ResourceDeclaration,
+  run: (connection: connections.VsphereConnection, inputs: T, deadline: number) => Promise<pulumi.dynamic.CreateResult>,
+) {
+  return {
+    diff: async (_id: string, olds: Record<string, unknown>, news: Record<string, unknown>): Promise<pulumi.dynamic.DiffResult> =>
+      declared.diffResult(declaration, declared.diffInputs(declaration, olds, news)),
+    create: (raw: Record<string, unknown>): Promise<pulumi.dynamic.CreateResult> => runOnce<T>(declaration, raw, run),
+    read: (id: string, props: Record<string, unknown>): Promise<pulumi.dynamic.ReadResult> => keepRecord(declaration, id, props),
+    update: async (_id: string, olds: Record<string, unknown>, news: Record<string, unknown>): Promise<pulumi.dynamic.UpdateResult> => rerecord(declaration, olds, news),
+    delete: forgetRun,
+  };
+}

@@ -7,7 +7,7 @@ import * as declared from "../../common/declaration";
 import { containsUnknown } from "../../common/unknown";
 import { explain } from "../ftSecondary/explain";
 import { connectForCheck, previewDeadline } from "../shared/check";
-import { forgetRun, keepRecord, rerecord, runId, runOnce, runWouldHappen } from "../shared/runRecord";
+import { runId, runStyleOperations, runWouldHappen } from "../shared/runRecord";
 import { runToEnd } from "../shared/tasks";
 import { readVmFacts, type VmFacts } from "../shared/vm";
 import { readVmAndTree } from "../vmSnapshot/facts";
@@ -74,11 +74,6 @@ export async function check(olds: Record<string, unknown>, news: Record<string, 
   return { inputs, failures: failures.map((failure) => (failure.property === "vmId" && hint ? { ...failure, reason: `${failure.reason}${hint}` } : failure)) };
 }
 
-/** Pure: vmId, snapshotId, suppressPowerOn and triggers replace (the revert runs again); the others update in place. */
-export async function diff(_id: string, olds: Record<string, unknown>, news: Record<string, unknown>): Promise<pulumi.dynamic.DiffResult> {
-  return declared.diffResult(declaration, declared.diffInputs(declaration, olds, news));
-}
-
 async function revert(connection: connections.VsphereConnection, inputs: VmSnapshotRevertInputs, deadline: number): Promise<pulumi.dynamic.CreateResult> {
   const operation = `create ${declaration.type}`;
   const object = `VirtualMachine:${inputs.vmId}`;
@@ -129,18 +124,9 @@ async function revert(connection: connections.VsphereConnection, inputs: VmSnaps
   }
 }
 
-export async function create(raw: Record<string, unknown>): Promise<pulumi.dynamic.CreateResult> {
-  return runOnce<VmSnapshotRevertInputs>(declaration, raw, revert);
-}
+const operations = runStyleOperations<VmSnapshotRevertInputs>(declaration, revert);
 
-export async function read(id: string, props: Record<string, unknown>): Promise<pulumi.dynamic.ReadResult> {
-  return keepRecord(declaration, id, props);
-}
-
-export async function update(_id: string, olds: Record<string, unknown>, news: Record<string, unknown>): Promise<pulumi.dynamic.UpdateResult> {
-  return rerecord(declaration, olds, news);
-}
-
-const deleteImpl = forgetRun;
+export const { diff, create, read, update } = operations;
+const deleteImpl = operations.delete;
 
 export { deleteImpl as delete };
